@@ -1,0 +1,31 @@
+# classguard: `make demo` shows it working, `make test` checks everything.
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+
+.PHONY: all demo test lint typecheck layers pytest bench venv clean
+
+all: test
+
+venv:
+	@bash .ci/bootstrap
+
+demo: venv
+	@$(PY) examples/demo_policy.py examples/meander.yaml
+
+test: venv
+	@echo "== ruff"
+	@$(BIN)/ruff check --config .ci/ruff.toml .
+	@$(BIN)/ruff format --config .ci/ruff.toml --check .
+	@echo "== mypy (strict on policies/)"
+	@$(BIN)/mypy
+	@echo "== import-linter (the layering of DESIGN.md)"
+	@$(BIN)/lint-imports --no-cache
+	@echo "== pytest"
+	@$(BIN)/pytest
+
+bench: venv
+	@$(PY) bench/decide.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,105 @@
+"""The set of verified tokens and revocations that decide() consults.
+
+Built from the overrides file (`{"tokens": [jwt, ...], "revoked": [jti, ...]}`) that
+the CLI, the proxy and the agent share. A token that fails verification is dropped and
+reported, never fatal: one forged token must not disable the teacher's real ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from policies.tokens import ALL_SERVICES, Token, TokenError, verify_token
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Verified tokens, indexed by (group, kind) so a decision looks at only a few."""
+
+    tokens: tuple[Token, ...] = ()
+    revoked: frozenset[str] = frozenset()
+    _index: Mapping[tuple[str, str], tuple[Token, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, str], list[Token]] = {}
+        for token in self.tokens:
+            if token.jti in self.revoked:
+                continue
+            for group in token.groups:
+                index.setdefault((group, token.kind), []).append(token)
+        object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
+
+    def candidates(self, group: str, kind: str) -> tuple[Token, ...]:
+        """Unrevoked tokens of `kind` for `group`; the caller checks time and scope."""
+        return self._index.get((group, kind), ())
+
+    def applying(
+        self,
+        *,
+        group: str,
+        device: str | None,
+        service: str,
+        kind: str,
+        now: float,
+        max_minutes: int,
+    ) -> list[Token]:
+        return [
+            token
+            for token in self._index.get((group, kind), ())
+            if token.rejection(group=group, device=device, service=service, kind=kind, now=now, max_minutes=max_minutes)
+            is None
+        ]
+
+
+NO_OVERRIDES = Overrides()
+
+
+@dataclass(frozen=True)
+class LoadedOverrides:
+    overrides: Overrides
+    rejected: tuple[str, ...]  # one line per token that was dropped, for the log
+
+
+def parse_overrides(document: object, trusted_keys: Mapping[str, Ed25519PublicKey]) -> LoadedOverrides:
+    """Verify every token in a decoded overrides document. ValueError if its shape is wrong."""
+    if not isinstance(document, dict) or set(document) - {"tokens", "revoked"}:
+        raise ValueError('expected {"tokens": [...], "revoked": [...]}')
+    raw_tokens = document.get("tokens", [])
+    revoked = document.get("revoked", [])
+    if not isinstance(raw_tokens, list) or not all(isinstance(t, str) for t in raw_tokens):
+        raise ValueError('"tokens" must be a list of strings')
+    if not isinstance(revoked, list) or not all(isinstance(j, str) for j in revoked):
+        raise ValueError('"revoked" must be a list of token ids')
+    tokens: list[Token] = []
+    rejected: list[str] = []
+    for position, raw in enumerate(raw_tokens):
+        try:
+            tokens.append(verify_token(raw, trusted_keys))
+        except TokenError as exc:
+            rejected.append(f"tokens[{position}]: {exc}")
+    return LoadedOverrides(Overrides(tuple(tokens), frozenset(revoked)), tuple(rejected))
+
+
+def load_overrides(path: Path, trusted_keys: Mapping[str, Ed25519PublicKey]) -> LoadedOverrides:
+    """Read and verify an overrides file. ValueError (with the file name) if unreadable."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return parse_overrides(document, trusted_keys)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def services_named(tokens: Iterable[Token], block: Iterable[str]) -> set[str]:
+    """The services a set of `lesson` tokens blocks, `*` expanded to the block list."""
+    names: set[str] = set()
+    block = tuple(block)
+    for token in tokens:
+        names.update(block if ALL_SERVICES in token.services else token.services)
+    return names

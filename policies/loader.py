@@ -170,8 +170,9 @@ class _PolicyReader(NodeReader):
             if fields is None or "domains" not in fields:
                 continue
             domains = read_domains(self, fields["domains"][1], join(path, "domains"))
-            if not domains and isinstance(fields["domains"][1], yaml.SequenceNode):
-                self.error(fields["domains"][1], join(path, "domains"), "list at least one domain")
+            domains_node = fields["domains"][1]
+            if isinstance(domains_node, yaml.SequenceNode) and not domains_node.value:
+                self.error(domains_node, join(path, "domains"), "list at least one domain")
             title = self.text(fields["title"][1], join(path, "title")) if "title" in fields else None
             apps = read_apps(self, fields["apps"][1], join(path, "apps")) if "apps" in fields else None
             services[name] = Service(name, title or name, tuple(domains), apps or Service(name, name, ()).apps)

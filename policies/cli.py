@@ -131,6 +131,8 @@ def _decide(args: argparse.Namespace) -> int:
         decision = decide(policy, request, now, overrides)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    except OverflowError as exc:  # a moment at the very edge of the calendar
+        raise UserError(f"--at {args.at} is outside the dates classguard can work with") from exc
     if args.json:
         print(json.dumps(decision.as_json()))
     else:
@@ -199,8 +201,8 @@ def _token_verify(args: argparse.Namespace) -> int:
         _known_group(policy, args.group)
         if token.exp - token.nbf > policy.overrides.max_minutes * 60:
             raise TokenError("lifetime", f"longer than the policy's max_minutes ({policy.overrides.max_minutes})")
-        if args.group not in token.groups:
-            raise TokenError("group", f"not for {args.group}")
+    if args.group and args.group not in token.groups:
+        raise TokenError("group", f"not for {args.group}")
     claims = {
         "jti": token.jti, "sub": token.sub, "kind": token.kind, "groups": sorted(token.groups),
         "devices": sorted(token.devices), "services": sorted(token.services), "iat": token.iat,

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Final
+
+from policies.hosts import normalise_host
+
+_MEMO_LIMIT: Final = 65_536  # distinct raw host spellings remembered; then start afresh
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class DomainTable:
     rule, whichever of the two is more specific: "never blocked" means never.
     """
 
-    __slots__ = ("_table",)
+    __slots__ = ("_memo", "_table")
 
     def __init__(self, services: Mapping[str, Iterable[str]], allowed: Iterable[str] = ()) -> None:
         allowed = tuple(allowed)
@@ -50,6 +55,19 @@ class DomainTable:
         for domain in allowed:
             table[domain] = Allowed(domain)
         self._table = table
+        self._memo: dict[str, Hit | None] = {}
+
+    def lookup_host(self, raw: str) -> Hit | None:
+        """Normalise `raw` and look it up, remembering the answer: the proxy asks about
+        the same few hosts all day. ValueError (not remembered) if it is no host name."""
+        memo = self._memo
+        if raw in memo:
+            return memo[raw]
+        hit = self.lookup(normalise_host(raw))
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()  # a flood of distinct names costs a refill, never unbounded memory
+        memo[raw] = hit
+        return hit
 
     def lookup(self, host: str) -> Hit | None:
         """The hit for a canonical host (see hosts.normalise_host), or None."""

@@ -8,7 +8,7 @@ reported, never fatal: one forged token must not disable the teacher's real ones
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class Overrides:
     _index: Mapping[tuple[str, str], tuple[Token, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
+    _named: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str], list[Token]] = {}
@@ -35,6 +36,16 @@ class Overrides:
             for group in token.groups:
                 index.setdefault((group, token.kind), []).append(token)
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
+        named: dict[str, set[str]] = {}
+        for (group, _), tokens in index.items():
+            named.setdefault(group, set()).update(s for token in tokens for s in token.services)
+        object.__setattr__(self, "_named", {group: frozenset(names) for group, names in named.items()})
+
+    def touches(self, group: str, service: str) -> bool:
+        """Whether any unrevoked token for `group` could concern `service`; when none
+        does, decide() follows the timetable alone (its fast path)."""
+        named = self._named.get(group)
+        return named is not None and (service in named or ALL_SERVICES in named)
 
     def candidates(self, group: str, kind: str) -> tuple[Token, ...]:
         """Unrevoked tokens of `kind` for `group`; the caller checks time and scope."""
@@ -94,12 +105,3 @@ def load_overrides(path: Path, trusted_keys: Mapping[str, Ed25519PublicKey]) -> 
         return parse_overrides(document, trusted_keys)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
-
-
-def services_named(tokens: Iterable[Token], block: Iterable[str]) -> set[str]:
-    """The services a set of `lesson` tokens blocks, `*` expanded to the block list."""
-    names: set[str] = set()
-    block = tuple(block)
-    for token in tokens:
-        names.update(block if ALL_SERVICES in token.services else token.services)
-    return names

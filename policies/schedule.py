@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
 from policies.calendar import SchoolCalendar
+
+if TYPE_CHECKING:
+    from policies.decide import Decision
+    from policies.overrides import Overrides
 from policies.ical import occurrences_on
 from policies.model import MINUTES_PER_DAY, HolidaySettings, IcalTimetable, Timetable
 
@@ -40,7 +44,9 @@ class LessonState:
 
 
 @dataclass(frozen=True)
-class _Cached:
+class Window:
+    """A lesson state and the interval [valid_from, valid_to) in which it holds."""
+
     valid_from: float
     valid_to: float
     state: LessonState
@@ -52,12 +58,19 @@ class Schedule:
         self._lessons = lessons
         self.calendar = SchoolCalendar(holidays)
         self._days: dict[tuple[str, dt.date], tuple[Interval, ...]] = {}
-        self._states: dict[str, _Cached] = {}
+        self._states: dict[str, Window] = {}
+        # decide.py's memo of token-free decisions per (group, service), each valid for
+        # the Window it was made in. Kept here so that it dies with the policy.
+        self.decisions: dict[tuple[str, str], tuple[Window, Decision]] = {}
+        # and of decisions that involve tokens: (overrides, valid_from, valid_to, decision)
+        self.token_decisions: dict[tuple[str, str, str | None, bool], tuple[Overrides, float, float, Decision]] = {}
 
     def local_date(self, ts: float) -> dt.date:
         return dt.datetime.fromtimestamp(ts, self.tz).date()
 
     def midnight_after(self, day: dt.date) -> float:
+        if day == dt.date.max:
+            return float("inf")  # the end of the calendar
         return dt.datetime.combine(day + ONE_DAY, dt.time(0), self.tz).timestamp()
 
     def lessons_on(self, group: str, day: dt.date) -> tuple[Interval, ...]:
@@ -90,9 +103,13 @@ class Schedule:
     def state(self, group: str, ts: float, *, remember: bool = True) -> LessonState:
         """The group's lesson state at Unix time `ts`. KeyError for an unknown group.
         Look-ahead callers pass remember=False so the cache keeps serving the present."""
+        return self.window(group, ts, remember=remember).state
+
+    def window(self, group: str, ts: float, *, remember: bool = True) -> Window:
+        """The group's state at `ts` with the interval it holds for."""
         cached = self._states.get(group)
         if cached is not None and cached.valid_from <= ts < cached.valid_to:
-            return cached.state
+            return cached
         if group not in self._lessons:
             raise KeyError(group)
         today = self.local_date(ts)
@@ -100,9 +117,10 @@ class Schedule:
         valid_to = self.midnight_after(today)  # day_off may change at midnight
         if state.until is not None:
             valid_to = min(valid_to, state.until)
+        window = Window(ts, valid_to, state)
         if remember:
-            self._states[group] = _Cached(ts, valid_to, state)
-        return state
+            self._states[group] = window
+        return window
 
     def _compute(self, group: str, ts: float, today: dt.date) -> LessonState:
         day_off = self.calendar.is_day_off(today)
@@ -127,5 +145,7 @@ class Schedule:
             starts = [s for s, _ in self.lessons_on(group, day) if s > ts]
             if starts:
                 return min(starts)
+            if day == dt.date.max:
+                break  # no lesson after the end of the calendar
             day += ONE_DAY
         return None

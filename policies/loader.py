@@ -19,6 +19,7 @@ from policies.model import (
     MEDIA_RULES,
     REGIONS,
     WEEKDAYS,
+    AppNames,
     DateRange,
     HolidaySettings,
     IcalTimetable,
@@ -175,7 +176,7 @@ class _PolicyReader(NodeReader):
                 self.error(domains_node, join(path, "domains"), "list at least one domain")
             title = self.text(fields["title"][1], join(path, "title")) if "title" in fields else None
             apps = read_apps(self, fields["apps"][1], join(path, "apps")) if "apps" in fields else None
-            services[name] = Service(name, title or name, tuple(domains), apps or Service(name, name, ()).apps)
+            services[name] = Service(name, title or name, tuple(domains), apps or AppNames())
         return services
 
     def _block(self, node: yaml.Node | None, services: dict[str, Service]) -> tuple[str, ...]:

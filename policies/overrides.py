@@ -51,23 +51,6 @@ class Overrides:
         """Unrevoked tokens of `kind` for `group`; the caller checks time and scope."""
         return self._index.get((group, kind), ())
 
-    def applying(
-        self,
-        *,
-        group: str,
-        device: str | None,
-        service: str,
-        kind: str,
-        now: float,
-        max_minutes: int,
-    ) -> list[Token]:
-        return [
-            token
-            for token in self._index.get((group, kind), ())
-            if token.rejection(group=group, device=device, service=service, kind=kind, now=now, max_minutes=max_minutes)
-            is None
-        ]
-
 
 NO_OVERRIDES = Overrides()
 

@@ -8,7 +8,6 @@ import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
@@ -17,10 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from policies.cli import main
 from policies.keys import key_id, load_private_key
 from policies.tokens import issue_token
+from tests.conftest import AMS, REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / ".venv" / "bin" / "classguard-policy"
-AMS = ZoneInfo("Europe/Amsterdam")
 
 # 3 groups; 2 blocked services (facebook is known but not blocked); guarded domains:
 # youtube.com, ytimg.com, instagram.com, cdninstagram.com = 4 (youtu.be is removed by

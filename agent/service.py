@@ -1,0 +1,280 @@
+"""`classguard-agent run`: the service, composed of its parts.
+
+Threads: the sync loop (long-poll), the PAC server, the proxy watcher, and one
+housekeeping loop here that ticks every second: status file, clock.json, desktop
+apps, system settings, heartbeat, cache refresh. Offline, the last good cache is
+enforced; a problem (an edited cache, a policy that does not load) is reported in the
+status and the heartbeat, and never stops enforcement of what is known good.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import platform
+import threading
+from pathlib import Path
+from typing import Any
+
+from agent import __version__
+from agent.atomic import write_json_atomic
+from agent.cache import CacheError, PolicyCache, SyncState
+from agent.config import Config
+from agent.console_client import ConsoleClient, ConsoleOffline, ConsoleRejected
+from agent.errors import AgentError
+from agent.identity import Identity, load_identity
+from agent.lesson_view import LessonView, lesson_view
+from agent.lock import InstanceLock
+from agent.pac_server import PacServer
+from agent.paths import StatePaths
+from agent.permissions import secure_state_dir
+from agent.policy_files import write_clock, write_overrides, write_policy_dir
+from agent.proxy_files import blocked_counters, media_enforceable
+from agent.proxy_supervisor import ProxyArgs, ProxySupervisor
+from agent.status import exception_json, iso, lesson_json
+from agent.sync import SyncLoop
+from agent.timekeeping import Clock, TrustedTime
+from policies.errors import PolicyError
+from policies.model import Policy
+
+log = logging.getLogger(__name__)
+TICK_S = 1.0
+CACHE_REFRESH_S = 300.0
+
+
+class Agent:
+    def __init__(self, config: Config, clock: Clock, *, sync_wait: float = 25.0) -> None:
+        self.config = config
+        self.clock = clock
+        self.paths = StatePaths(config.state_dir)
+        self.lock = InstanceLock(self.paths.lock)
+        self.time = TrustedTime(clock)
+        self.problems: collections.deque[str] = collections.deque(maxlen=20)
+        self.identity: Identity | None = None
+        self.cache: PolicyCache | None = None
+        self.state: SyncState | None = None
+        self.policy: Policy | None = None
+        self.proxy: ProxySupervisor | None = None
+        self.pac: PacServer | None = None
+        self.sync_wait = sync_wait
+        self.sync: SyncLoop | None = None
+        self.tasks: list[Any] = []  # periodic duties with .tick(agent), added by build_tasks
+        self._stop = threading.Event()
+        self._apply_lock = threading.RLock()
+        self._offset_written: float | None = None
+        self._last_cache_save = 0.0
+
+    # -- start and stop ------------------------------------------------------
+    def start(self) -> None:
+        for problem in secure_state_dir(self.paths):  # before ensure(), which would hide a loosened mode
+            self.report(problem)
+        self.paths.ensure()
+        self.lock.acquire()
+        self.identity = load_identity(self.paths)
+        self.cache = PolicyCache(
+            self.paths.cache, self.paths.cache_good, self.identity.secret, self.identity.trusted_keys
+        )
+        try:
+            self.pac = PacServer(self.config.pac_listen, self.config.proxy_address)
+        except OSError as exc:
+            self.lock.release()
+            raise AgentError(f"cannot serve the PAC file on {self.config.pac_url}: {exc.strerror or exc}") from exc
+        self._load_cache()
+        self.pac.start()
+        client = ConsoleClient(self.config.console_url, self.identity.secret)
+        self.sync = SyncLoop(
+            client,
+            self.identity.trusted_keys,
+            self.time,
+            self.apply,
+            self.report,
+            current=self.state,
+            wait=self.sync_wait,
+        )
+        threading.Thread(target=self.sync.run, name="sync", daemon=True).start()
+        self.client = client
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.sync is not None:
+            self.sync.stop()
+        if self.proxy is not None:
+            self.proxy.stop()
+        if self.pac is not None:
+            self.pac.stop()
+        for task in self.tasks:
+            stop = getattr(task, "stop", None)
+            if stop is not None:
+                stop()
+        self.lock.release()
+
+    def run_forever(self) -> None:
+        """The housekeeping loop, until stop() (from a signal handler) is called."""
+        while not self._stop.is_set():
+            self.tick()
+            self._stop.wait(TICK_S)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    # -- state ---------------------------------------------------------------
+    def report(self, problem: str) -> None:
+        log.warning("%s", problem)
+        self.problems.append(problem)
+
+    def _load_cache(self) -> None:
+        assert self.cache is not None
+        try:
+            loaded = self.cache.load()
+        except CacheError as exc:
+            self.report(f"the policy cache cannot be used ({exc}); waiting for the console")
+            return
+        if loaded is None:
+            return
+        state, last_trusted, problems = loaded
+        for problem in problems:
+            self.report(f"policy cache: {problem}")
+        self.time.restore(last_trusted)
+        self.apply(state, from_cache=True)
+
+    def apply(self, state: SyncState, *, from_cache: bool = False) -> None:
+        """Put a verified sync into force: files for the proxy, PAC, cache."""
+        with self._apply_lock:
+            try:
+                policy = write_policy_dir(self.paths.policy_dir, state)
+            except PolicyError as exc:
+                self.report(f"policy version {state.version} does not load; keeping the previous one: {exc}")
+                return
+            except ValueError as exc:
+                self.report(f"policy version {state.version} cannot be written: {exc}")
+                return
+            write_overrides(self.paths, state)
+            self.state, self.policy = state, policy
+            if self.pac is not None:
+                self.pac.update(policy)
+            if not from_cache and self.cache is not None:
+                self.cache.save(state, self.time.seconds())
+                self._last_cache_save = self.clock.monotonic()
+            self._write_clock(force=True)
+            self._ensure_proxy()
+
+    def _ensure_proxy(self) -> None:
+        assert self.identity is not None
+        args = ProxyArgs(
+            command=self.config.proxy_command,
+            policy=self.paths.policy_file,
+            group=self.identity.group,
+            device=self.identity.device_id,
+            listen=self.config.proxy_listen,
+            data_dir=self.paths.proxy_dir,
+            trust_keys=self.identity.key_files,
+            overrides=self.paths.overrides,
+            intercept=self.config.intercept,
+        )
+        if self.proxy is None:
+            self.proxy = ProxySupervisor(args)
+            self.proxy.start()
+        else:
+            self.proxy.reconfigure(args)
+
+    def _write_clock(self, force: bool = False) -> None:
+        offset = self.time.report().offset_s
+        if force or self._offset_written is None or abs(offset - self._offset_written) >= 0.5:
+            write_clock(self.paths, offset)
+            self._offset_written = offset
+
+    # -- the housekeeping tick -----------------------------------------------
+    def tick(self) -> None:
+        self._write_clock()
+        for task in self.tasks:
+            try:
+                task.tick(self)
+            except Exception as exc:  # a duty that fails must not stop the others
+                log.exception("task %s failed", type(task).__name__)
+                self.report(f"{type(task).__name__} failed: {exc}")
+        due = self.clock.monotonic() - self._last_cache_save >= CACHE_REFRESH_S
+        if self.state is not None and self.cache is not None and due:
+            self.cache.save(self.state, self.time.seconds())  # moves the "never before" floor on
+            self._last_cache_save = self.clock.monotonic()
+        write_json_atomic(self.paths.status, self.status(), mode=0o644)
+
+    def view(self) -> LessonView | None:
+        if self.policy is None or self.state is None or self.identity is None:
+            return None
+        return lesson_view(
+            self.policy, self.identity.group, self.identity.device_id, self.state.overrides.overrides, self.time.now()
+        )
+
+    def not_enforceable(self) -> list[str]:
+        items = []
+        media_rule = self.policy is not None and self.policy.media_uploads == "block"
+        if media_rule and not media_enforceable(self.paths.proxy_dir, self.config.intercept):
+            items.append("regel 7 (foto/film uploaden): geen classguard-CA, de proxy kan uploads niet zien")
+        if not self.config.apply_system_settings:
+            items.append("systeeminstellingen (proxy, browserbeleid): niet afgedwongen, apply_system_settings is uit")
+        for task in self.tasks:
+            items.extend(getattr(task, "not_enforceable", lambda: [])())
+        return items
+
+    def status(self) -> dict[str, Any]:
+        identity, view, times = self.identity, self.view(), self.time.report()
+        return {
+            "enrolled": identity is not None,
+            "agent_running": True,
+            "updated_at": iso(self.time.seconds()),
+            "device_id": identity.device_id if identity else None,
+            "group": identity.group if identity else None,
+            "policy_version": self.state.version if self.state else None,
+            "lesson": lesson_json(view),
+            "exceptions": [exception_json(t) for t in view.exceptions] if view else [],
+            "proxy": self.proxy.state() if self.proxy is not None else "down",
+            "proxy_restarts": self.proxy.restarts if self.proxy is not None else 0,
+            "console": "online" if self.sync is not None and self.sync.online else "offline",
+            "last_sync": iso(self.sync.last_sync) if self.sync is not None else None,
+            "clock_offset_s": times.offset_s,
+            "clock_skewed": times.skewed,
+            "not_enforceable": self.not_enforceable(),
+            "problems": list(self.problems),
+        }
+
+    def heartbeat_body(self) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+        status = self.status()
+        health = {
+            key: status[key]
+            for key in (
+                "policy_version",
+                "proxy",
+                "proxy_restarts",
+                "clock_offset_s",
+                "clock_skewed",
+                "not_enforceable",
+            )
+        }
+        health["problems"] = len(self.problems)
+        health["platform"] = platform.system().lower()
+        return health, blocked_counters(self.paths.proxy_dir)
+
+
+class Heartbeat:
+    """POST /api/v1/heartbeat every `every` seconds: health and aggregate counters."""
+
+    def __init__(self, every: float, clock: Clock) -> None:
+        self.every = every
+        self.clock = clock
+        self._next = 0.0
+        self.sent = 0
+
+    def tick(self, agent: Agent) -> None:
+        if self.clock.monotonic() < self._next or agent.identity is None:
+            return
+        self._next = self.clock.monotonic() + self.every
+        health, counters = agent.heartbeat_body()
+        try:
+            agent.client.heartbeat(__version__, health, counters)
+            self.sent += 1
+        except (ConsoleOffline, ConsoleRejected) as exc:
+            log.info("heartbeat not sent: %s", exc)
+
+
+def state_file(config: Config) -> Path:
+    return StatePaths(config.state_dir).status

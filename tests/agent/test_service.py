@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from agent.config import Config
+from agent.enrol import enrol
+from agent.errors import AgentError
+from agent.paths import StatePaths
+from agent.service import Agent, Heartbeat
+from agent.status import STATUS_KEYS
+from tests.agent.fakes import FakeClock, FakeConsole, wait_for
+
+
+@pytest.fixture
+def enrolled(config: Config, console: FakeConsole) -> Config:
+    enrol(StatePaths(config.state_dir), console.url, console.state.code, hostname="laptop")
+    return config
+
+
+@pytest.fixture
+def agent(enrolled: Config, fake_clock: FakeClock) -> Iterator[Agent]:
+    running = Agent(enrolled, fake_clock, sync_wait=0.3)
+    running.start()
+    yield running
+    running.stop()
+
+
+def pac_text(config: Config) -> str:
+    with urllib.request.urlopen(config.pac_url, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_run_puts_the_policy_into_force(agent: Agent, enrolled: Config) -> None:
+    paths = agent.paths
+    assert wait_for(lambda: agent.state is not None)
+    assert paths.policy_file.exists() and json.loads(paths.overrides.read_text()) == {"tokens": [], "revoked": []}
+    assert "PROXY " + enrolled.proxy_address in pac_text(enrolled)
+    assert agent.proxy is not None and agent.proxy.wait_ready(10)
+    assert wait_for(lambda: agent.proxy is not None and agent.proxy.healthy())
+    agent.tick()
+    status = json.loads(paths.status.read_text())
+    assert set(STATUS_KEYS) <= set(status)
+    assert status["proxy"] == "running" and status["console"] == "online" and status["policy_version"] == 1
+    assert status["device_id"] == "dev-42" and status["group"] == "groep-7"
+    assert json.loads(paths.clock.read_text()) == {"offset_s": 0.0}
+    assert paths.cache.exists() and paths.cache_good.exists()
+
+
+def test_a_new_version_and_a_token_reach_the_proxy_files(agent: Agent, console: FakeConsole) -> None:
+    assert wait_for(lambda: agent.state is not None)
+    token = console.state.token()
+    console.publish(version=2, tokens=[token], policy_text=console.state.policy_text.replace("Testschool", "Nieuw"))
+    assert wait_for(lambda: agent.state is not None and agent.state.version == 2)
+    assert "Nieuw" in agent.paths.policy_file.read_text()
+    assert json.loads(agent.paths.overrides.read_text())["tokens"] == [token]
+    agent.tick()
+    status = json.loads(agent.paths.status.read_text())
+    assert [e["services"] for e in status["exceptions"]] == [["youtube"]]
+
+
+def test_offline_the_cache_is_enforced(enrolled: Config, console: FakeConsole, fake_clock: FakeClock) -> None:
+    first = Agent(enrolled, fake_clock, sync_wait=0.3)
+    first.start()
+    try:
+        assert wait_for(lambda: first.state is not None)
+    finally:
+        first.stop()
+    console.state.down = True
+    second = Agent(enrolled, fake_clock, sync_wait=0.3)
+    second.start()
+    try:
+        assert second.state is not None and second.state.version == 1  # at once, from the cache
+        assert second.proxy is not None and second.proxy.wait_ready(10)
+        assert "youtube.com" in pac_text(enrolled)
+        second.tick()
+        assert json.loads(second.paths.status.read_text())["console"] == "offline"
+    finally:
+        second.stop()
+
+
+def test_an_edited_cache_is_reported_and_the_last_good_copy_used(
+    enrolled: Config, console: FakeConsole, fake_clock: FakeClock
+) -> None:
+    first = Agent(enrolled, fake_clock, sync_wait=0.3)
+    first.start()
+    assert wait_for(lambda: first.state is not None)
+    first.stop()
+    paths = StatePaths(enrolled.state_dir)
+    document = json.loads(paths.cache.read_text())
+    document["last_trusted"] = 0  # the pupil would like to turn the clock back
+    paths.cache.write_text(json.dumps(document))
+    console.state.down = True
+    second = Agent(enrolled, fake_clock, sync_wait=0.3)
+    second.start()
+    try:
+        assert second.state is not None
+        assert any("seal does not match" in p for p in second.problems)
+        assert any("last good copy" in p for p in second.problems)
+    finally:
+        second.stop()
+
+
+def test_only_one_agent_per_machine(agent: Agent, enrolled: Config, fake_clock: FakeClock) -> None:
+    with pytest.raises(AgentError, match="already running"):
+        Agent(enrolled, fake_clock).start()
+
+
+def test_a_loosened_secret_is_reported_and_fixed(enrolled: Config, fake_clock: FakeClock) -> None:
+    paths = StatePaths(enrolled.state_dir)
+    paths.secret.chmod(0o644)
+    paths.root.chmod(0o755)
+    agent = Agent(enrolled, fake_clock, sync_wait=0.3)
+    agent.start()
+    try:
+        assert any("device-secret had mode 644" in p for p in agent.problems)
+        assert any("had mode 755; set back to 700" in p for p in agent.problems)
+        assert paths.secret.stat().st_mode & 0o077 == 0
+    finally:
+        agent.stop()
+
+
+def test_a_laptop_clock_a_day_off_is_ignored(enrolled: Config, console: FakeConsole, fake_clock: FakeClock) -> None:
+    fake_clock.wall += 86_400
+    agent = Agent(enrolled, fake_clock, sync_wait=0.3)
+    agent.start()
+    try:
+        assert wait_for(lambda: agent.sync is not None and agent.sync.online)
+        agent.tick()
+        status = json.loads(agent.paths.status.read_text())
+        assert status["clock_skewed"] is True and status["clock_offset_s"] == -86_400
+        assert json.loads(agent.paths.clock.read_text()) == {"offset_s": -86_400}
+        assert agent.time.seconds() == console.state.server_time
+    finally:
+        agent.stop()
+
+
+def test_heartbeat_sends_health_and_only_aggregate_counters(agent: Agent, console: FakeConsole) -> None:
+    assert wait_for(lambda: agent.state is not None)
+    counters = {"version": 1, "hours": {
+        "2026-11-30T09": {"youtube": {"blocked": 3, "allowed_by_token": 1, "media_refused": 0}},
+        "not-an-hour": {"youtube": {"blocked": 9}},
+        "2026-11-30T10": {"https://evil.example/x": {"blocked": 1}},
+    }}  # fmt: skip
+    (agent.paths.proxy_dir / "counters.json").write_text(json.dumps(counters))
+    heartbeat = Heartbeat(300, agent.clock)
+    heartbeat.tick(agent)
+    heartbeat.tick(agent)  # not due again yet
+    assert heartbeat.sent == 1
+    [sent] = console.state.heartbeats
+    assert sent["counters"] == {"youtube": {"2026-11-30T09": 3}}
+    assert sent["agent_version"] and sent["health"]["policy_version"] == 1
+    assert "device_id" not in json.dumps(sent["health"])

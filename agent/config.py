@@ -24,9 +24,14 @@ from policies.yamlnodes import NodeReader
 
 REQUIRED: Final = ("console_url", "state_dir", "proxy_listen", "pac_listen", "apply_system_settings")
 OPTIONAL: Final = (
-    "settings_root", "tray_socket", "proxy_command", "intercept", "app_grace_seconds", "heartbeat_seconds",
+    "settings_root",
+    "tray_socket",
+    "proxy_command",
+    "intercept",
+    "app_grace_seconds",
+    "heartbeat_seconds",
     "settings_interval_seconds",
-)  # fmt: skip
+)
 _HOST_PORT: Final = re.compile(r"(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<host>[A-Za-z0-9.-]+)):(?P<port>[0-9]{1,5})")
 
 

@@ -50,6 +50,7 @@ class Agent:
         self.lock = InstanceLock(self.paths.lock)
         self.time = TrustedTime(clock)
         self.problems: collections.deque[str] = collections.deque(maxlen=20)
+        self.notices: collections.deque[tuple[float, str]] = collections.deque(maxlen=10)  # for the tray
         self.identity: Identity | None = None
         self.cache: PolicyCache | None = None
         self.state: SyncState | None = None
@@ -121,6 +122,10 @@ class Agent:
     def report(self, problem: str) -> None:
         log.warning("%s", problem)
         self.problems.append(problem)
+
+    def notify(self, message: str) -> None:
+        """A message for the person at the laptop (the tray shows recent ones)."""
+        self.notices.append((self.time.seconds(), message))
 
     def _load_cache(self) -> None:
         assert self.cache is not None

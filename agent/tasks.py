@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from agent.app_guard import AppGuard
 from agent.config import Config
 from agent.service import Agent, Heartbeat
+from agent.settings_guard import SettingsGuard
 from agent.timekeeping import Clock
 
 
 def build_agent(config: Config, clock: Clock) -> Agent:
     agent = Agent(config, clock)
     agent.tasks.append(Heartbeat(config.heartbeat_seconds, clock))
+    agent.tasks.append(AppGuard(config.app_grace_seconds, clock, agent.notify))
+    if config.apply_system_settings:
+        agent.tasks.append(SettingsGuard(config.pac_url, config.settings_root, config.settings_interval_seconds, clock))
     return agent

@@ -24,7 +24,7 @@ from policies.tokens import issue_token
 class FakeClock:
     """Wall and monotonic time that only move when a test moves them."""
 
-    def __init__(self, wall: float = 1_796_112_000.0) -> None:  # 2026-12-01 09:20 Amsterdam
+    def __init__(self, wall: float = 1_796_112_000.0) -> None:  # Tuesday 2026-12-01 09:00 Amsterdam, in a lesson
         self.wall = wall
         self.mono = 1000.0
 
@@ -62,12 +62,20 @@ class ConsoleState:
     def bundle(self) -> str:
         if self.raw_policy is not None:
             return self.raw_policy
-        return sign_bundle(self.key, version=self.version, policy_text=self.policy_text, files=self.files,
-                           now=int(self.server_time))  # fmt: skip
+        return sign_bundle(
+            self.key, version=self.version, policy_text=self.policy_text, files=self.files, now=int(self.server_time)
+        )
 
     def token(self, **claims: Any) -> str:
-        base: dict[str, Any] = dict(sub="juf-anna", kind="exception", groups=["groep-7"], services=["youtube"],
-                                    now=int(self.server_time), minutes=30, reason="filmpje")  # fmt: skip
+        base: dict[str, Any] = dict(
+            sub="juf-anna",
+            kind="exception",
+            groups=["groep-7"],
+            services=["youtube"],
+            now=int(self.server_time),
+            minutes=30,
+            reason="filmpje",
+        )
         base.update(claims)
         return issue_token(self.key, **base)
 
@@ -140,8 +148,13 @@ def _handler(console: FakeConsole) -> type[BaseHTTPRequestHandler]:
                 if since is not None and int(since) == state.version:
                     console.changed.wait(state.wait)
                 state.syncs += 1
-                body = {"version": state.version, "policy": state.bundle(), "tokens": list(state.tokens),
-                        "revoked": list(state.revoked), "server_time": state.server_time}  # fmt: skip
+                body = {
+                    "version": state.version,
+                    "policy": state.bundle(),
+                    "tokens": list(state.tokens),
+                    "revoked": list(state.revoked),
+                    "server_time": state.server_time,
+                }
             self._send(200, body)
 
         def do_POST(self) -> None:
@@ -156,13 +169,23 @@ def _handler(console: FakeConsole) -> type[BaseHTTPRequestHandler]:
                 if body.get("code") != state.code:
                     self._send(403, {"error": "unknown enrolment code"})
                     return
-                self._send(200, {"device_id": "dev-42", "device_secret": state.secret, "group": "groep-7",
-                                 "public_keys": [public_pem(state.key.public_key())]})  # fmt: skip
+                self._send(
+                    200,
+                    {
+                        "device_id": "dev-42",
+                        "device_secret": state.secret,
+                        "group": "groep-7",
+                        "public_keys": [public_pem(state.key.public_key())],
+                    },
+                )
                 return
             if not self._authorised():
                 return
-            target = {"/api/v1/heartbeat": state.heartbeats, "/api/v1/requests": state.requests,
-                      "/api/v1/incidents": state.incidents}.get(path)  # fmt: skip
+            target = {
+                "/api/v1/heartbeat": state.heartbeats,
+                "/api/v1/requests": state.requests,
+                "/api/v1/incidents": state.incidents,
+            }.get(path)
             if target is None:
                 self._send(404, {"error": "no such call"})
                 return

@@ -17,8 +17,9 @@ def make_state(console_state: ConsoleState, **changes: object) -> SyncState:
     for key, value in changes.items():
         setattr(console_state, key, value)
     keys = {key_id(console_state.key.public_key()): console_state.key.public_key()}
-    return verify_sync(console_state.bundle(), console_state.tokens, console_state.revoked,
-                       console_state.server_time, keys)  # fmt: skip
+    return verify_sync(
+        console_state.bundle(), console_state.tokens, console_state.revoked, console_state.server_time, keys
+    )
 
 
 def make_cache(tmp_path: Path, key: Ed25519PrivateKey, secret: str = "sec") -> PolicyCache:
@@ -52,8 +53,10 @@ def test_an_edited_cache_falls_back_to_the_last_good_copy(tmp_path: Path, consol
     assert loaded is not None
     state, _, problems = loaded
     assert state.revoked == ("jti-1",)
-    assert problems == ["cache.json: its seal does not match: the file was changed outside the agent",
-                        "using the last good copy cache.good.json"]  # fmt: skip
+    assert problems == [
+        "cache.json: its seal does not match: the file was changed outside the agent",
+        "using the last good copy cache.good.json",
+    ]
     assert json.loads(cache.path.read_text())["revoked"] == ["jti-1"]  # repaired
 
 

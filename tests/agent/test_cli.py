@@ -23,8 +23,9 @@ def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, out, err
 
 
-def test_enrol_then_status(write_config: Callable[..., Path], console: FakeConsole,
-                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_enrol_then_status(
+    write_config: Callable[..., Path], console: FakeConsole, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = str(write_config(console.url))
     code, out, _ = run_main(["--config", config, "status", "--json"], capsys)
     assert code == 0 and json.loads(out)["enrolled"] is False
@@ -39,8 +40,9 @@ def test_enrol_then_status(write_config: Callable[..., Path], console: FakeConso
     assert "Agent:            draait NIET" in out and "dev-42 (groep groep-7)" in out
 
 
-def test_usage_and_config_errors_exit_2(write_config: Callable[..., Path], tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_usage_and_config_errors_exit_2(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = write_config(proxy_listen="10.0.0.1:3128")
     code, _, err = run_main(["--config", str(bad), "status"], capsys)
     assert code == 2
@@ -51,20 +53,27 @@ def test_usage_and_config_errors_exit_2(write_config: Callable[..., Path], tmp_p
     assert code == 2 and "--code" in err
 
 
-def test_a_wrong_code_exits_1(write_config: Callable[..., Path], console: FakeConsole,
-                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_a_wrong_code_exits_1(
+    write_config: Callable[..., Path], console: FakeConsole, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run_main(["--config", str(write_config(console.url)), "enrol", "--code", "NOPE"], capsys)
     assert code == 1 and "unknown enrolment code" in err
 
 
-def test_run_in_the_foreground_and_stop_on_sigterm(write_config: Callable[..., Path], console: FakeConsole,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_run_in_the_foreground_and_stop_on_sigterm(
+    write_config: Callable[..., Path], console: FakeConsole, capsys: pytest.CaptureFixture[str]
+) -> None:
     config_path = write_config(console.url)
     assert main(["--config", str(config_path), "enrol", "--code", "ABC-123"]) == 0
     config = load_config(config_path)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    agent = subprocess.Popen([sys.executable, "-m", "agent.cli", "--config", str(config_path), "run"], cwd=REPO,
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "agent.cli", "--config", str(config_path), "run"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
 
         def running() -> bool:
@@ -75,8 +84,15 @@ def test_run_in_the_foreground_and_stop_on_sigterm(write_config: Callable[..., P
 
         assert wait_for(running, timeout=20)
         proxy_pid = json.loads((config.state_dir / "proxy" / "status.json").read_text())["pid"]
-        second = subprocess.run([sys.executable, "-m", "agent.cli", "--config", str(config_path), "run"], cwd=REPO,
-                                env=env, capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+        second = subprocess.run(
+            [sys.executable, "-m", "agent.cli", "--config", str(config_path), "run"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert second.returncode == 1 and "already running" in second.stderr
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=20) == 0

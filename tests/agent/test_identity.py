@@ -14,8 +14,14 @@ from policies.keys import key_id, public_pem
 
 
 def enrol_into(paths: StatePaths, key: Ed25519PrivateKey) -> None:
-    save_identity(paths, device_id="dev-1", group="groep-7", console_url="http://c", secret="sec",
-                  public_keys=[public_pem(key.public_key())])  # fmt: skip
+    save_identity(
+        paths,
+        device_id="dev-1",
+        group="groep-7",
+        console_url="http://c",
+        secret="sec",
+        public_keys=[public_pem(key.public_key())],
+    )
 
 
 def test_saved_identity_loads_with_its_keys(tmp_path: Path, signing_key: Ed25519PrivateKey) -> None:

@@ -24,9 +24,17 @@ def make_args(tmp_path: Path, command: Path, **changes: object) -> ProxyArgs:
     key.write_text("pem")
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
-    values: dict[str, object] = dict(command=command, policy=policy, group="groep-7", device="dev-1",
-                                     listen=("127.0.0.1", free_port()), data_dir=data, trust_keys=(key,),
-                                     overrides=tmp_path / "overrides.json", intercept=False)  # fmt: skip
+    values: dict[str, object] = dict(
+        command=command,
+        policy=policy,
+        group="groep-7",
+        device="dev-1",
+        listen=("127.0.0.1", free_port()),
+        data_dir=data,
+        trust_keys=(key,),
+        overrides=tmp_path / "overrides.json",
+        intercept=False,
+    )
     values.update(changes)
     return ProxyArgs(**values)  # type: ignore[arg-type]
 
@@ -42,10 +50,23 @@ def supervisor(tmp_path: Path, fake_proxy: Path) -> Iterator[ProxySupervisor]:
 def test_argv_follows_the_proxy_interface(tmp_path: Path, fake_proxy: Path) -> None:
     args = make_args(tmp_path, fake_proxy, intercept=True, listen=("::1", 3128))
     assert args.argv() == [
-        str(fake_proxy), "--policy", str(tmp_path / "policy.yaml"), "--group", "groep-7", "--device", "dev-1",
-        "--listen", "[::1]:3128", "--data-dir", str(tmp_path / "data"), "--trust-key", str(tmp_path / "key.pem"),
-        "--overrides", str(tmp_path / "overrides.json"), "--intercept",
-    ]  # fmt: skip
+        str(fake_proxy),
+        "--policy",
+        str(tmp_path / "policy.yaml"),
+        "--group",
+        "groep-7",
+        "--device",
+        "dev-1",
+        "--listen",
+        "[::1]:3128",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--trust-key",
+        str(tmp_path / "key.pem"),
+        "--overrides",
+        str(tmp_path / "overrides.json"),
+        "--intercept",
+    ]
 
 
 def test_started_and_healthy(supervisor: ProxySupervisor, tmp_path: Path) -> None:

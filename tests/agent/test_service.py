@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 import json
+import shutil
+import signal
+import subprocess
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import psutil
 import pytest
 
-from agent.config import Config
+from agent.config import Config, load_config
 from agent.enrol import enrol
 from agent.errors import AgentError
 from agent.paths import StatePaths
 from agent.service import Agent, Heartbeat
 from agent.status import STATUS_KEYS
+from agent.tasks import build_agent
 from tests.agent.fakes import FakeClock, FakeConsole, wait_for
 
 
@@ -140,11 +146,14 @@ def test_a_laptop_clock_a_day_off_is_ignored(enrolled: Config, console: FakeCons
 
 def test_heartbeat_sends_health_and_only_aggregate_counters(agent: Agent, console: FakeConsole) -> None:
     assert wait_for(lambda: agent.state is not None)
-    counters = {"version": 1, "hours": {
-        "2026-11-30T09": {"youtube": {"blocked": 3, "allowed_by_token": 1, "media_refused": 0}},
-        "not-an-hour": {"youtube": {"blocked": 9}},
-        "2026-11-30T10": {"https://evil.example/x": {"blocked": 1}},
-    }}  # fmt: skip
+    counters = {
+        "version": 1,
+        "hours": {
+            "2026-11-30T09": {"youtube": {"blocked": 3, "allowed_by_token": 1, "media_refused": 0}},
+            "not-an-hour": {"youtube": {"blocked": 9}},
+            "2026-11-30T10": {"https://evil.example/x": {"blocked": 1}},
+        },
+    }
     (agent.paths.proxy_dir / "counters.json").write_text(json.dumps(counters))
     heartbeat = Heartbeat(300, agent.clock)
     heartbeat.tick(agent)
@@ -154,3 +163,35 @@ def test_heartbeat_sends_health_and_only_aggregate_counters(agent: Agent, consol
     assert sent["counters"] == {"youtube": {"2026-11-30T09": 3}}
     assert sent["agent_version"] and sent["health"]["policy_version"] == 1
     assert "device_id" not in json.dumps(sent["health"])
+
+
+def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(
+    write_config: Callable[..., Path], console: FakeConsole, fake_clock: FakeClock, tmp_path: Path
+) -> None:
+    config_path = write_config(console.url, apply_system_settings="true", app_grace_seconds="5")
+    config = load_config(config_path)
+    enrol(StatePaths(config.state_dir), console.url, console.state.code)
+    binary = tmp_path / "YouTube"  # the test policy's custom youtube service names this app
+    shutil.copy("/bin/sleep", binary)
+    app = subprocess.Popen([str(binary), "60"])
+    agent = build_agent(config, fake_clock)
+    agent.start()
+    try:
+        assert wait_for(lambda: psutil.Process(app.pid).name() == "YouTube")
+        assert wait_for(lambda: agent.state is not None)
+        agent.tick()
+        assert app.wait(timeout=5) == -signal.SIGTERM
+        assert [text for _, text in agent.notices] == [
+            "youtube is gesloten: nu is het les."
+        ]  # custom service: title = name
+        status = json.loads(agent.paths.status.read_text())
+        lesson = status["lesson"]
+        assert lesson["in_lesson"] is True and lesson["until"] == "2026-12-01T10:15:00+01:00"
+        assert [b["service"] for b in lesson["blocked"]] == ["youtube", "instagram"]
+        assert (config.settings_root / "etc/firefox/policies/policies.json").exists()
+        assert not any("apply_system_settings" in item for item in status["not_enforceable"])
+    finally:
+        if app.poll() is None:
+            app.kill()
+        app.wait()
+        agent.stop()

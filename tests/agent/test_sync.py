@@ -24,8 +24,15 @@ class Recorder:
 def make_loop(console: FakeConsole, clock: FakeClock, recorder: Recorder, secret: str | None = None) -> SyncLoop:
     key = console.state.key.public_key()
     client = ConsoleClient(console.url, secret or console.state.secret, timeout=5)
-    return SyncLoop(client, {key_id(key): key}, TrustedTime(clock), recorder.applied.append,
-                    recorder.problems.append, backoff=Backoff(rng=random.Random(3)), wait=1)  # fmt: skip
+    return SyncLoop(
+        client,
+        {key_id(key): key},
+        TrustedTime(clock),
+        recorder.applied.append,
+        recorder.problems.append,
+        backoff=Backoff(rng=random.Random(3)),
+        wait=1,
+    )
 
 
 def test_a_sync_is_verified_applied_and_anchors_time(console: FakeConsole) -> None:
@@ -55,8 +62,9 @@ def test_nothing_new_is_not_applied_again_but_a_new_token_is(console: FakeConsol
 def test_a_bundle_from_another_key_is_refused(console: FakeConsole) -> None:
     recorder = Recorder()
     loop = make_loop(console, FakeClock(), recorder)
-    console.state.raw_policy = sign_bundle(Ed25519PrivateKey.generate(), version=5, policy_text=BASIC_POLICY,
-                                           files={}, now=1)  # fmt: skip
+    console.state.raw_policy = sign_bundle(
+        Ed25519PrivateKey.generate(), version=5, policy_text=BASIC_POLICY, files={}, now=1
+    )
     delay = loop.once()
     assert recorder.applied == [] and delay > 0
     assert "does not verify" in recorder.problems[0] and "not trusted" in recorder.problems[0]

@@ -1,0 +1,32 @@
+"""POST /api/v1/enroll: a one-time code, hostname and platform → the device's identity."""
+
+from __future__ import annotations
+
+import re
+
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+
+from console import context, db, devices, keyring
+from console.api import blueprint
+from console.api.common import ApiError, json_body, rate_limit, text_field
+from console.notifier import commit
+
+PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+@blueprint.post("/enroll")
+def enroll() -> ResponseReturnValue:
+    rate_limit("enroll", request.remote_addr or "?")
+    body = json_body("code", "hostname", "platform")
+    code = text_field(body, "code", max_length=64)
+    hostname = text_field(body, "hostname", max_length=253)
+    platform = text_field(body, "platform", max_length=32).lower()
+    if not PLATFORM.fullmatch(platform):
+        raise ApiError(400, "platform must be a short lowercase word such as linux, windows or macos")
+    session, now = db.session(), context.now()
+    device, secret = devices.enrol(session, code=code, hostname=hostname, platform=platform, now=now)
+    public_keys = keyring.public_keys(context.instance(), session, now)
+    commit(session)
+    answer = {"device_id": device.id, "device_secret": secret, "group": device.group, "public_keys": public_keys}
+    return jsonify(answer), 201

@@ -1,0 +1,101 @@
+"""GET /api/v1/sync?since=<version>[&wait=<seconds>]: the long-poll.
+
+Answers at once when the device's version differs from `since` (or `since` is absent),
+else waits until a change that concerns the device commits (the Notifier wakes it, then
+the version is re-read from the database) or `wait` seconds pass (default and maximum
+LONG_POLL_SECONDS, 25). The database connection is released while waiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from console import changes, context, db, grants, keyring, policy_store
+from console.api import blueprint
+from console.api.common import ApiError, current_device, device_required
+from console.models import Device
+from console.notifier import notifier
+from policies.bundle import sign_bundle
+
+RECHECK_SECONDS = 5.0  # re-read the version this often even without a wake-up (other processes)
+
+
+@blueprint.get("/sync")
+@device_required
+def sync() -> ResponseReturnValue:
+    since = _int_arg("since", low=0, high=2**62)
+    limit = float(current_app.config["LONG_POLL_SECONDS"])
+    wait = _float_arg("wait", low=0.0, high=limit)
+    wait = limit if wait is None else wait
+    clock, session, device_id = context.clock(), db.session(), current_device().id
+    deadline = clock.monotonic() + wait
+    waker = notifier()
+    while True:
+        generation = waker.generation()
+        device = session.get(Device, device_id)
+        if device is None or device.retired_at is not None:
+            raise ApiError(401, "this device was retired: enrol it again")
+        version = changes.version_for(session, group=device.group, device_id=device.id)
+        remaining = deadline - clock.monotonic()
+        if since is None or version != since or remaining <= 0:
+            break
+        session.close()  # hold no connection (and no SQLite read snapshot) while waiting
+        waker.wait(generation, min(remaining, RECHECK_SECONDS))
+    return jsonify(_answer(device, version))
+
+
+def _answer(device: Device, version: int) -> dict[str, Any]:
+    session, now = db.session(), context.now()
+    found = context.policy_or_none()
+    if found is None:
+        raise ApiError(503, "the console has no policy yet: an admin must import one first")
+    policy_version, _policy = found
+    _kid, key = keyring.active_key(context.instance(), session)
+    files = policy_store.files_for(session, policy_version.text)
+    bundle = sign_bundle(key, version=version, policy_text=policy_version.text, files=files, now=int(now))
+    tokens = [
+        g.raw
+        for g in grants.active(session, now, [device.group])
+        if device.group in g.groups and (not g.devices or device.id in g.devices)
+    ]
+    if device.last_seen is None or now - device.last_seen > 60:
+        device.last_seen = now
+        session.commit()
+    return {
+        "version": version,
+        "policy": bundle,
+        "tokens": tokens,
+        "revoked": grants.revoked_unexpired(session, now, device.group),
+        "server_time": int(now),
+        "group": device.group,
+        "device_id": device.id,
+        "public_keys": keyring.public_keys(context.instance(), session, now),
+    }
+
+
+def _int_arg(name: str, *, low: int, high: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be a whole number, not {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}")
+    return value
+
+
+def _float_arg(name: str, *, low: float, high: float) -> float | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} must be a number of seconds, not {raw[:40]!r}") from None
+    if not low <= value <= high:  # also refuses nan
+        raise ApiError(400, f"{name} must be between {low:g} and {high:g} seconds")
+    return value

@@ -1,0 +1,126 @@
+"""Wake long-polling syncs when something changed.
+
+Two implementations behind one seam:
+- MemoryNotifier: a generation counter and a threading.Condition, for one process
+  (SQLite, or a single gunicorn worker; gevent's monkey-patching turns the Condition
+  into a greenlet-friendly one, so a gevent worker holds thousands of waits).
+- PostgresNotifier: the same, plus LISTEN/NOTIFY, so a change committed by any app
+  instance wakes the waits of every instance.
+A wake-up is only a hint: the waiter re-reads its version from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Protocol
+
+from flask import Flask, current_app
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+CHANNEL = "classguard_changes"
+log = logging.getLogger(__name__)
+
+
+class Notifier(Protocol):
+    def generation(self) -> int: ...
+
+    def wait(self, generation: int, timeout: float) -> int:
+        """Block until the generation differs from `generation` or `timeout` seconds pass."""
+        ...
+
+    def publish(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class MemoryNotifier:
+    def __init__(self) -> None:
+        self._generation = 0
+        self._condition = threading.Condition()
+
+    def generation(self) -> int:
+        with self._condition:
+            return self._generation
+
+    def wait(self, generation: int, timeout: float) -> int:
+        with self._condition:
+            if self._generation == generation and timeout > 0:
+                self._condition.wait(timeout)
+            return self._generation
+
+    def publish(self) -> None:
+        with self._condition:
+            self._generation += 1
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresNotifier(MemoryNotifier):
+    """Publishes with NOTIFY; a listener thread turns every NOTIFY (ours included) into
+    a local wake-up."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        import psycopg
+
+        self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self._psycopg = psycopg
+        self._stop = threading.Event()
+        self._listener = psycopg.connect(self._dsn, autocommit=True)
+        self._listener.execute(f"LISTEN {CHANNEL}")
+        self._thread = threading.Thread(target=self._listen, name="classguard-listen", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                for _ in self._listener.notifies(timeout=1.0):
+                    MemoryNotifier.publish(self)
+            except self._psycopg.Error as exc:  # the connection dropped: wake everyone, reconnect
+                log.warning("LISTEN connection lost (%s); reconnecting", exc)
+                MemoryNotifier.publish(self)
+                if self._stop.wait(1.0):
+                    return
+                try:
+                    self._listener = self._psycopg.connect(self._dsn, autocommit=True)
+                    self._listener.execute(f"LISTEN {CHANNEL}")
+                except self._psycopg.Error:
+                    continue
+
+    def publish(self) -> None:
+        with self._psycopg.connect(self._dsn, autocommit=True) as connection:
+            connection.execute("SELECT pg_notify(%s, '')", (CHANNEL,))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=3)
+        self._listener.close()
+
+
+def init_app(app: Flask) -> None:
+    choice = app.config["NOTIFIER"]
+    postgres = app.config["DATABASE_URL"].startswith("postgresql")
+    if choice == "postgres" or (choice == "auto" and postgres):
+        app.extensions["classguard.notifier"] = PostgresNotifier(app.config["DATABASE_URL"])
+    else:
+        app.extensions["classguard.notifier"] = MemoryNotifier()
+
+
+def notifier(app: Flask | None = None) -> Notifier:
+    found: Notifier = (app or current_app).extensions["classguard.notifier"]
+    return found
+
+
+def mark_changed(db: Session) -> None:
+    db.info["classguard.changed"] = True
+
+
+def commit(db: Session) -> None:
+    """Commit, then wake the waiting syncs if the transaction recorded a change."""
+    db.commit()
+    if db.info.pop("classguard.changed", False):
+        notifier().publish()

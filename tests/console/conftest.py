@@ -1,0 +1,122 @@
+"""Fixtures for the console: a real instance (SQLite in tmp, real keys), built once by
+the real CLI and copied per test, a fake clock, users with known passwords, and
+helpers for the agent API."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from console.app import create_app
+from console.cli import main
+from console.clock import FakeClock
+from tests.conftest import EXAMPLES, local
+
+START = local("2026-12-01 09:00").timestamp()  # a Tuesday, in groep-7's first lesson
+PASSWORD = "correct horse battery"
+POLICY = """\
+version: 1
+school: Testschool
+timezone: Europe/Amsterdam
+services:
+  catalog: false
+  custom:
+    youtube: {domains: [youtube.com]}
+    instagram: {domains: [instagram.com]}
+    tiktok: {domains: [tiktok.com]}
+block: [youtube, instagram, tiktok]
+lessons:
+  groep-7:
+    weekdays: [08:30-10:15, 10:30-12:00, 12:45-14:45]
+  groep-8:
+    ical: timetables/groep-8.ics
+overrides:
+  max_minutes: 90
+  require_reason: true
+privacy:
+  counters_retention_days: 30
+  audit_retention_days: 60
+"""
+USERS = {
+    "juf-anna": ("teacher", "groep-7"),
+    "meester-bob": ("teacher", "groep-8"),
+    "directeur": ("directie", ""),
+    "beheer": ("admin", ""),
+}
+
+
+def run_cli(instance: Path, clock: FakeClock, *args: str, stdin: str | None = None, capsys: Any = None) -> int:
+    return main(["--instance", str(instance), *args], clock=clock)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An initialised instance with the test policy, groep-8's timetable and four users."""
+    root = tmp_path_factory.mktemp("template")
+    instance = root / "instance"
+    clock = FakeClock(START - 86400)
+    policy_file = root / "school.yaml"
+    policy_file.write_text(POLICY, encoding="utf-8")
+    (root / "timetables").mkdir()
+    shutil.copy(EXAMPLES / "timetables" / "groep-8.ics", root / "timetables" / "groep-8.ics")
+    assert main(["--instance", str(instance), "init"], clock=clock) == 0
+    assert main(["--instance", str(instance), "policy", "import", str(policy_file)], clock=clock) == 0
+    app = create_app({"INSTANCE": str(instance)}, clock=clock)
+    with app.app_context():
+        from console import db, users
+
+        session = db.session()
+        for name, (role, groups) in USERS.items():
+            users.add_user(session, name, role=role, groups=groups.split(",") if groups else [], password=PASSWORD,
+                           actor="test", now=clock.seconds())  # fmt: skip
+        session.commit()
+    return instance
+
+
+@dataclass
+class Console:
+    app: Flask
+    client: FlaskClient
+    clock: FakeClock
+    instance: Path
+
+    def cli(self, *args: str) -> int:
+        return main(["--instance", str(self.instance), *args], clock=self.clock)
+
+    def enrol(self, group: str = "groep-7") -> dict[str, Any]:
+        with self.app.app_context():
+            from console import db, devices
+
+            session = db.session()
+            code = devices.create_code(session, group=group, uses=1, hours=1, actor="test", now=self.clock.seconds())
+            session.commit()
+        answer = self.client.post("/api/v1/enroll", json={"code": code, "hostname": "lokaal7-03", "platform": "linux"})
+        assert answer.status_code == 201, answer.json
+        return dict(answer.json or {})
+
+    def api(self, method: str, path: str, secret: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {secret}"}
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def console(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[Console]:
+    instance = tmp_path / "instance"
+    shutil.copytree(template, instance)
+    app = create_app({"INSTANCE": str(instance), "TESTING": True}, clock=clock)
+    yield Console(app, app.test_client(), clock, instance)
+    from console.db import database
+
+    database(app).engine.dispose()

@@ -91,8 +91,10 @@ def check_counters(counters: object) -> dict[str, dict[str, int]]:
         for hour, count in hours.items():
             if _HOSTLIKE.search(hour) or not HOUR_KEY.fullmatch(hour):
                 raise ConsoleError(f"counters.{service}: {hour!r} is not a UTC hour like 2026-12-01T09")
+            if isinstance(count, float) and count.is_integer():
+                count = int(count)  # JSON does not tell 3 from 3.0
             if not isinstance(count, int) or isinstance(count, bool) or count < 0 or count > 10**7:
-                raise ConsoleError(f"counters.{service}.{hour} must be a whole number ≥ 0")
+                raise ConsoleError(f"counters.{service}.{hour} must be a whole number from 0 to 10000000")
             result.setdefault(service, {})[hour] = count
     if sum(len(h) for h in result.values()) > 20_000:
         raise ConsoleError("too many counters in one heartbeat (at most 20000)")

@@ -13,6 +13,8 @@ from console.api.common import ApiError, json_body, rate_limit, text_field
 from console.notifier import commit
 
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+CODE = re.compile(r"[A-Za-z0-9 -]{1,64}")
+HOSTNAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}")
 
 
 @blueprint.post("/enroll")
@@ -22,6 +24,10 @@ def enroll() -> ResponseReturnValue:
     code = text_field(body, "code", max_length=64)
     hostname = text_field(body, "hostname", max_length=253)
     platform = text_field(body, "platform", max_length=32).lower()
+    if not CODE.fullmatch(code):
+        raise ApiError(400, "code holds characters no enrolment code has (letters, digits and dashes only)")
+    if not HOSTNAME.fullmatch(hostname):
+        raise ApiError(400, "hostname must be a host name: letters, digits, dots, dashes, underscores")
     if not PLATFORM.fullmatch(platform):
         raise ApiError(400, "platform must be a short lowercase word such as linux, windows or macos")
     session, now = db.session(), context.now()

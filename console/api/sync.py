@@ -20,15 +20,16 @@ from console.notifier import notifier
 from policies.bundle import sign_bundle
 
 RECHECK_SECONDS = 5.0  # re-read the version this often even without a wake-up (other processes)
+MAX_WAIT = 25.0  # the contract's bound; the config's LONG_POLL_SECONDS may only shorten it
 
 
 @blueprint.get("/sync")
 @device_required
 def sync() -> ResponseReturnValue:
     since = _int_arg("since", low=0, high=2**62)
-    limit = float(current_app.config["LONG_POLL_SECONDS"])
-    wait = _float_arg("wait", low=0.0, high=limit)
-    wait = limit if wait is None else wait
+    limit = min(MAX_WAIT, float(current_app.config["LONG_POLL_SECONDS"]))
+    wait = _float_arg("wait", low=0.0, high=MAX_WAIT)
+    wait = limit if wait is None else min(wait, limit)
     clock, session, device_id = context.clock(), db.session(), current_device().id
     deadline = clock.monotonic() + wait
     waker = notifier()

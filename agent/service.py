@@ -82,6 +82,13 @@ class Agent:
             raise AgentError(f"cannot serve the PAC file on {self.config.pac_url}: {exc.strerror or exc}") from exc
         self._load_cache()
         self.pac.start()
+        for task in self.tasks:
+            start = getattr(task, "start", None)
+            if start is not None:
+                try:
+                    start()
+                except OSError as exc:  # e.g. the tray socket: the rest must still enforce
+                    self.report(f"{type(task).__name__} did not start: {exc}")
         client = ConsoleClient(self.config.console_url, self.identity.secret)
         self.sync = SyncLoop(
             client,

@@ -7,12 +7,15 @@ from agent.config import Config
 from agent.service import Agent, Heartbeat
 from agent.settings_guard import SettingsGuard
 from agent.timekeeping import Clock
+from agent.tray.backend import AgentTrayBackend
+from agent.tray.local_api import LocalApi
 
 
 def build_agent(config: Config, clock: Clock) -> Agent:
     agent = Agent(config, clock)
     agent.tasks.append(Heartbeat(config.heartbeat_seconds, clock))
     agent.tasks.append(AppGuard(config.app_grace_seconds, clock, agent.notify))
+    agent.tasks.append(LocalApi(config.tray_socket, AgentTrayBackend(agent), clock))
     if config.apply_system_settings:
         agent.tasks.append(SettingsGuard(config.pac_url, config.settings_root, config.settings_interval_seconds, clock))
     return agent

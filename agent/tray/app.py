@@ -1,11 +1,102 @@
-"""The tray application (pystray)."""
+"""The tray icon (pystray), run as the logged-in user by `classguard-agent tray`.
+
+It only reads the agent's state and passes on asks and reports over the local socket;
+it cannot change the agent. pystray owns the main thread; a poller thread refreshes
+the menu every few seconds. The xorg backend shows the icon and its title but no menu
+(pystray's xorg backend has none); GNOME/KDE laptops use the appindicator or gtk
+backend (python3-gi), which show the full menu.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
+from typing import Any
 
-from agent.errors import AgentError
+from PIL import Image, ImageDraw
+
+from agent.tray import texts
+from agent.tray.client import AgentUnavailable, TrayClient
+from agent.tray.menu import Entry, answer_text, build_menu, tooltip
+
+REFRESH_S = 5.0
+
+
+def icon_image(blocking: bool, size: int = 64) -> Image.Image:
+    """A round shield: red while social media are blocked, green otherwise."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    colour = (200, 40, 40, 255) if blocking else (40, 150, 70, 255)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=colour, outline=(255, 255, 255, 255), width=3)
+    draw.rectangle((size * 0.3, size * 0.45, size * 0.7, size * 0.55), fill=(255, 255, 255, 255))
+    return image
+
+
+class TrayApp:
+    def __init__(self, client: TrayClient) -> None:
+        import pystray  # type: ignore[import-untyped]  # here: needs a display (or PYSTRAY_BACKEND=dummy)
+
+        self.pystray = pystray
+        self.client = client
+        self.state: dict[str, Any] | None = None
+        self.message: str | None = None
+        self._stop = threading.Event()
+        self.icon = pystray.Icon(texts.TITLE, icon_image(False), texts.TITLE, menu=self._menu())
+
+    def refresh(self) -> None:
+        self.state = self.client.state()
+        self.icon.icon = icon_image(bool(self.state and self.state.get("blocked")))
+        self.icon.title = tooltip(self.state)[:120]
+        self._show_menu()
+
+    def _show_menu(self) -> None:
+        # the setter stores the menu, then asks the backend to redraw; a backend that draws
+        # no menus (dummy, in tests) raises, and the menu is stored all the same
+        with contextlib.suppress(NotImplementedError):
+            self.icon.menu = self._menu()
+
+    def entries(self) -> tuple[Entry, ...]:
+        return build_menu(self.state, self.message)
+
+    def _menu(self) -> Any:
+        return self.pystray.Menu(*(self._item(e) for e in self.entries()))
+
+    def _item(self, entry: Entry) -> Any:
+        item = self.pystray.MenuItem
+        if entry.children:
+            return item(entry.label, self.pystray.Menu(*(self._item(c) for c in entry.children)))
+        if entry.action is None:
+            return item(entry.label, None, enabled=False)
+        action = entry.action
+        return item(entry.label, lambda icon, _item: self.perform(action))
+
+    def perform(self, action: tuple[str, ...]) -> None:
+        if action[0] == "quit":
+            self._stop.set()
+            self.icon.stop()
+            return
+        fields = {"service": action[1], "message": action[2]} if action[0] == "ask" else {"message": action[1]}
+        try:
+            answer: dict[str, Any] | None = self.client.call(action[0], **fields)
+        except AgentUnavailable:
+            answer = None
+        self.message = answer_text(action[0], answer)
+        if getattr(self.icon, "HAS_NOTIFICATION", False):
+            with contextlib.suppress(NotImplementedError):  # the dummy backend claims it but has none
+                self.icon.notify(self.message, texts.TITLE)
+        self._show_menu()
+
+    def _poll(self, icon: Any) -> None:
+        icon.visible = True
+        while not self._stop.is_set():
+            self.refresh()
+            self._stop.wait(REFRESH_S)
+
+    def run(self) -> None:
+        self.icon.run(setup=self._poll)
 
 
 def run_tray(socket_path: Path) -> int:
-    raise AgentError("the tray is not available in this build yet")
+    TrayApp(TrayClient(socket_path)).run()
+    return 0

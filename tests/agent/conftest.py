@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import textwrap
 from collections.abc import Callable, Iterator
@@ -16,9 +17,19 @@ from tests.conftest import BASIC_POLICY
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port below the kernel's ephemeral range, so that no client connection
+    (the tests make many) takes it between choosing it and a server binding it."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(max(1024, low - 12_000), low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found")
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from agent.paths import StatePaths
 from agent.service import Agent, Heartbeat
 from agent.status import STATUS_KEYS
 from agent.tasks import build_agent
+from agent.tray.client import TrayClient
+from agent.tray.texts import ASK_MESSAGES, REPORT_MESSAGES
 from tests.agent.fakes import FakeClock, FakeConsole, wait_for
 
 
@@ -80,7 +82,7 @@ def test_offline_the_cache_is_enforced(enrolled: Config, console: FakeConsole, f
     second.start()
     try:
         assert second.state is not None and second.state.version == 1  # at once, from the cache
-        assert second.proxy is not None and second.proxy.wait_ready(10)
+        assert second.proxy is not None and second.proxy.wait_ready(10), second.proxy.recent_stderr()
         assert "youtube.com" in pac_text(enrolled)
         second.tick()
         assert json.loads(second.paths.status.read_text())["console"] == "offline"
@@ -190,6 +192,16 @@ def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(
         assert [b["service"] for b in lesson["blocked"]] == ["youtube", "instagram"]
         assert (config.settings_root / "etc/firefox/policies/policies.json").exists()
         assert not any("apply_system_settings" in item for item in status["not_enforceable"])
+        # the tray, over the real socket: what is blocked until when, and an ask that reaches the console
+        tray = TrayClient(config.tray_socket)
+        state = tray.state()
+        assert state is not None
+        assert [(b["title"], b["until"]) for b in state["blocked"]] == [("youtube", "10:15"), ("instagram", "10:15")]
+        assert state["notices"] == ["youtube is gesloten: nu is het les."]
+        assert tray.call("ask", service="youtube", message=ASK_MESSAGES[0]) == {"ok": True}
+        assert tray.call("report", message=REPORT_MESSAGES[0]) == {"ok": True}
+        assert console.state.requests == [{"service": "youtube", "message": ASK_MESSAGES[0]}]
+        assert console.state.incidents == [{"message": REPORT_MESSAGES[0]}]
     finally:
         if app.poll() is None:
             app.kill()

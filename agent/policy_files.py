@@ -10,6 +10,7 @@ outside its directory.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -65,3 +66,23 @@ def write_overrides(paths: StatePaths, state: SyncState) -> None:
 def write_clock(paths: StatePaths, offset_s: float) -> None:
     """clock.json for the proxy: trusted time = its system time + offset_s."""
     write_json_atomic(paths.clock, {"offset_s": offset_s}, mode=0o644)
+
+
+def drifted_files(paths: StatePaths, state: SyncState) -> list[Path]:
+    """The files the proxy reads that no longer hold what the agent wrote (edited by
+    someone else, or deleted): the agent writes them again and reports it."""
+    expected: dict[Path, str | None] = {paths.policy_file: state.bundle.policy_text, paths.overrides: None}
+    for name, text in state.bundle.files.items():
+        expected[paths.policy_dir.joinpath(*safe_relative_path(name).parts)] = text
+    drift = []
+    for path, text in expected.items():
+        try:
+            if text is None:
+                same = json.loads(path.read_text(encoding="utf-8")) == state.overrides_document()
+            else:
+                same = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError, ValueError):
+            same = False
+        if not same:
+            drift.append(path)
+    return drift

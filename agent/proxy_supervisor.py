@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from agent.config import join_host_port
+from agent.port_owner import describe, listener_pids, stop_leftover_proxy
 
 log = logging.getLogger(__name__)
 READY_PREFIX: Final = "classguard-proxy listening on "
@@ -74,6 +75,8 @@ class ProxySupervisor:
     def start(self) -> None:
         """Start the proxy and a watcher thread that restarts it when it dies."""
         self._stop.clear()
+        host, port = self.args.listen
+        stop_leftover_proxy(host, port, self.args.command, self.args.data_dir)
         self._spawn()
         self._watcher = threading.Thread(target=self._watch, name="proxy-watch", daemon=True)
         self._watcher.start()
@@ -106,7 +109,8 @@ class ProxySupervisor:
     # -- health --------------------------------------------------------------
     def healthy(self) -> bool:
         process = self._process
-        return process is not None and process.poll() is None and self._ready.is_set() and self._reachable()
+        alive = process is not None and process.poll() is None and self._ready.is_set()
+        return alive and self._reachable() and self._owns_port()
 
     def state(self) -> str:
         return "running" if self.healthy() else "down"
@@ -119,13 +123,29 @@ class ProxySupervisor:
         except OSError:
             return False
 
+    def _owns_port(self) -> bool:
+        """Only our proxy listens on the port (unknown counts as yes: no false alarms)."""
+        pids = listener_pids(*self.args.listen)
+        process = self._process
+        if pids is None or process is None:
+            return pids is None
+        others = pids - {process.pid}
+        if others:
+            self.last_error = "the proxy's port is taken by another program: " + ", ".join(map(describe, others))
+        return not others and process.pid in pids
+
     def _watch(self) -> None:
         while not self._stop.wait(CHECK_EVERY_S):
             with self._lock:
                 process = self._process
                 if process is None or process.poll() is not None:
                     code = None if process is None else process.returncode
-                    self.last_error = f"the proxy exited ({code}); restarted"
+                    squatters = (listener_pids(*self.args.listen) or set()) - {getattr(process, "pid", -1)}
+                    if squatters:  # it could not bind: someone else holds the port
+                        taken = ", ".join(map(describe, squatters))
+                        self.last_error = f"the proxy's port is taken by another program: {taken}"
+                    else:
+                        self.last_error = f"the proxy exited ({code}); restarted"
                     log.warning("proxy exited with %s; restarting", code)
                     self.restarts += 1
                     self._spawn()

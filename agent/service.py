@@ -28,7 +28,7 @@ from agent.lock import InstanceLock
 from agent.pac_server import PacServer
 from agent.paths import StatePaths
 from agent.permissions import secure_state_dir
-from agent.policy_files import write_clock, write_overrides, write_policy_dir
+from agent.policy_files import drifted_files, write_clock, write_overrides, write_policy_dir
 from agent.proxy_files import blocked_counters, media_enforceable
 from agent.proxy_supervisor import ProxyArgs, ProxySupervisor
 from agent.status import exception_json, iso, lesson_json
@@ -198,6 +198,7 @@ class Agent:
     # -- the housekeeping tick -----------------------------------------------
     def tick(self) -> None:
         self._write_clock()
+        self._check_policy_files()
         for task in self.tasks:
             try:
                 task.tick(self)
@@ -209,6 +210,20 @@ class Agent:
             self.cache.save(self.state, self.time.seconds())  # moves the "never before" floor on
             self._last_cache_save = self.clock.monotonic()
         write_json_atomic(self.paths.status, self.status(), mode=0o644)
+
+    def _check_policy_files(self) -> None:
+        with self._apply_lock:
+            state = self.state
+            if state is None:
+                return
+            drift = drifted_files(self.paths, state)
+            if drift:
+                self.report(
+                    "files for the proxy were changed outside the agent and written again: "
+                    + ", ".join(p.name for p in drift)
+                )
+                write_policy_dir(self.paths.policy_dir, state)
+                write_overrides(self.paths, state)
 
     def view(self) -> LessonView | None:
         if self.policy is None or self.state is None or self.identity is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -142,3 +143,41 @@ def test_the_real_proxy_if_it_exists(tmp_path: Path, signing_key: object) -> Non
         assert wait_for(supervisor.healthy)
     finally:
         supervisor.stop()
+
+
+def test_a_program_squatting_the_port_is_reported_not_trusted(tmp_path: Path, fake_proxy: Path) -> None:
+    """A pupil's program that listens on the proxy port first would get every guarded
+    request; a TCP connect succeeds, so only the listener's pid tells."""
+    args = make_args(tmp_path, fake_proxy)
+    with socket.socket() as squatter:
+        squatter.bind(args.listen)
+        squatter.listen()
+        supervisor = ProxySupervisor(args)
+        supervisor.start()
+        try:
+            assert wait_for(lambda: supervisor.restarts >= 1, timeout=5)  # the real one could not bind
+            assert supervisor.state() == "down"
+            assert supervisor.last_error is not None
+            assert f"port is taken by another program: pid {os.getpid()}" in supervisor.last_error
+        finally:
+            supervisor.stop()
+
+
+def test_a_proxy_left_by_a_killed_agent_is_stopped(tmp_path: Path, fake_proxy: Path) -> None:
+    args = make_args(tmp_path, fake_proxy)
+    orphan = subprocess.Popen(args.argv(), stderr=subprocess.PIPE)
+    try:
+        assert orphan.stderr is not None and b"listening" in orphan.stderr.readline()
+        supervisor = ProxySupervisor(args)
+        supervisor.start()
+        try:
+            assert orphan.wait(timeout=10) == 0  # SIGTERM, as the interface says
+            assert supervisor.wait_ready(10) and wait_for(supervisor.healthy)
+        finally:
+            supervisor.stop()
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
+            orphan.wait()
+        if orphan.stderr is not None:
+            orphan.stderr.close()

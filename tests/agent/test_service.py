@@ -207,3 +207,20 @@ def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(
             app.kill()
         app.wait()
         agent.stop()
+
+
+def test_edited_proxy_files_are_written_again_and_reported(agent: Agent, console: FakeConsole) -> None:
+    assert wait_for(lambda: agent.state is not None)
+    token = console.state.token()
+    console.publish(tokens=[token], revoked=[])
+    assert wait_for(lambda: agent.state is not None and agent.state.tokens == (token,))
+    agent.tick()
+    assert not any("changed outside the agent" in p for p in agent.problems)
+    agent.paths.policy_file.write_text(
+        agent.paths.policy_file.read_text().replace("block: [youtube, instagram]", "block: []")
+    )
+    agent.paths.overrides.write_text('{"tokens": [], "revoked": []}')
+    agent.tick()
+    assert any("changed outside the agent and written again: policy.yaml, overrides.json" in p for p in agent.problems)
+    assert "block: [youtube, instagram]" in agent.paths.policy_file.read_text()
+    assert json.loads(agent.paths.overrides.read_text())["tokens"] == [token]

@@ -75,12 +75,12 @@ def drifted_files(paths: StatePaths, state: SyncState) -> list[Path]:
     for name, text in state.bundle.files.items():
         expected[paths.policy_dir.joinpath(*safe_relative_path(name).parts)] = text
     drift = []
-    for path, text in expected.items():
+    for path, wanted in expected.items():
         try:
-            if text is None:
+            if wanted is None:
                 same = json.loads(path.read_text(encoding="utf-8")) == state.overrides_document()
             else:
-                same = path.read_text(encoding="utf-8") == text
+                same = path.read_text(encoding="utf-8") == wanted
         except (OSError, UnicodeDecodeError, ValueError):
             same = False
         if not same:

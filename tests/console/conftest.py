@@ -4,6 +4,7 @@ helpers for the agent API."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,6 +101,20 @@ class Console:
         answer = self.client.post("/api/v1/enroll", json={"code": code, "hostname": "lokaal7-03", "platform": "linux"})
         assert answer.status_code == 201, answer.json
         return dict(answer.json or {})
+
+    def csrf(self) -> str:
+        """The CSRF token of this client's session, read from a page like a browser would."""
+        page = self.client.get("/login").get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert match, "no csrf-token meta tag"
+        return match.group(1)
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        return self.client.post("/login", data={"username": username, "password": password, "csrf_token": self.csrf()})
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """A form post with the session's CSRF token, as the page's form would send it."""
+        return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
 
     def api(self, method: str, path: str, secret: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {secret}"}

@@ -25,7 +25,9 @@ test: venv
 	@$(BIN)/pytest
 
 bench: venv
+	@CLASSGUARD_APT_EXTRA="squid tinyproxy" bash .ci/bootstrap
 	@$(PY) bench/decide.py
+	@$(PY) bench/proxy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

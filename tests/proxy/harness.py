@@ -114,6 +114,9 @@ def _handler(recorder: _Recorder) -> type[http.server.BaseHTTPRequestHandler]:
                 recorder.requests.append((self.command, self.headers.get("Host", ""), self.path, body))
 
         def do_GET(self) -> None:
+            if self.path.startswith("/bytes/"):  # a download of N bytes, for the benchmark
+                self._send_bytes(int(self.path.rsplit("/", 1)[1]))
+                return
             if self.path.startswith("/stream"):
                 self._record(0)
                 self.send_response(200)
@@ -136,6 +139,18 @@ def _handler(recorder: _Recorder) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _send_bytes(self, size: int) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            block = b"\x00" * 65536
+            sent = 0
+            while sent < size:
+                chunk = block[: min(len(block), size - sent)]
+                self.wfile.write(chunk)
+                sent += len(chunk)
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from policies.decide import Request, decide
+from policies.matcher import Allowed
 from policies.model import Policy
 from policies.overrides import Overrides
 from policies.tokens import Token
@@ -39,9 +40,9 @@ def lesson_view(policy: Policy, group: str, device: str | None, overrides: Overr
     blocked = []
     for name in policy.block:
         service = policy.services[name]
-        host = next((d for d in service.domains if "*" not in d), None)
+        host = next((d for d in service.domains if _guarded(policy, d)), None)
         if host is None:
-            continue
+            continue  # every domain of it is on the allow list
         decision = decide(policy, Request(host=host, group=group, device=device), now, overrides)
         if not decision.allowed and decision.reason in ("lesson", "ad-hoc-lesson"):
             blocked.append(BlockedService(name, service.title, decision.reason, decision.until))
@@ -53,6 +54,11 @@ def lesson_view(policy: Policy, group: str, device: str | None, overrides: Overr
         tuple(blocked),
         active_tokens(policy, group, device, overrides, ts),
     )
+
+
+def _guarded(policy: Policy, domain: str) -> bool:
+    hit = policy.matcher.lookup_host(domain)
+    return hit is not None and not isinstance(hit, Allowed)
 
 
 def active_tokens(policy: Policy, group: str, device: str | None, overrides: Overrides, ts: float) -> tuple[Token, ...]:

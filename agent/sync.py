@@ -65,18 +65,20 @@ class SyncLoop:
             answer = self.client.sync(since, wait=self.wait)
         except (ConsoleOffline, ConsoleRejected) as exc:
             self.online = False
+            if isinstance(exc, ConsoleRejected) and str(exc) != self.last_error:
+                self.report(f"the console does not accept this device: {exc}")  # once per new message
             self.last_error = str(exc)
             delay = self.backoff.next_delay()
             log.info("sync failed (%s); next try in %.1f s", exc, delay)
             return delay
         self.online = True
-        self.backoff.reset()
         try:
             self._take(answer)
         except (BundleError, ValueError) as exc:
             self.last_error = f"the console sent something that does not verify: {exc}"
             self.report(self.last_error)
-            return self.backoff.next_delay()
+            return self.backoff.next_delay()  # no reset: a console that keeps sending junk is not hammered
+        self.backoff.reset()
         self.last_error = None
         return 0.0
 

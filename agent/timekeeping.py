@@ -52,6 +52,7 @@ class TrustedTime:
         self._server: float | None = None
         self._mono: float = 0.0
         self._floor: float = 0.0  # time never goes back before a trusted moment we saw
+        self._floor_mono: float | None = None  # monotonic reading when the floor came from the cache
 
     def anchor(self, server_time: float) -> None:
         """Record the console's time, as received now."""
@@ -66,6 +67,7 @@ class TrustedTime:
         before a lesson started does not help."""
         with self._lock:
             self._floor = max(self._floor, float(last_trusted))
+            self._floor_mono = self.clock.monotonic()
 
     def seconds(self) -> float:
         with self._lock:
@@ -74,7 +76,10 @@ class TrustedTime:
     def _seconds(self) -> float:
         wall = self.clock.wall_seconds()
         if self._server is None:
-            return max(wall, self._floor)
+            # at least the cached trusted moment plus the time since this start (a lower
+            # bound of the true time), so a clock turned back neither wins nor freezes time
+            since = self.clock.monotonic() - self._floor_mono if self._floor_mono is not None else 0.0
+            return max(wall, self._floor + since)
         console = self._server + (self.clock.monotonic() - self._mono)
         return wall if abs(console - wall) <= MAX_SKEW_S else console
 

@@ -106,5 +106,15 @@ def test_a_down_console_backs_off_and_goes_offline(console: FakeConsole) -> None
 def test_a_wrong_secret_is_offline_not_fatal(console: FakeConsole) -> None:
     recorder = Recorder()
     loop = make_loop(console, FakeClock(), recorder, secret="stolen?")
-    assert loop.once() > 0
+    assert loop.once() > 0 and loop.once() > 0
     assert loop.last_error is not None and "401" in loop.last_error
+    assert recorder.problems == ["the console does not accept this device: the console refused (401): unknown device"]
+
+
+def test_a_console_that_sends_junk_is_not_hammered(console: FakeConsole) -> None:
+    recorder = Recorder()
+    loop = make_loop(console, FakeClock(), recorder)
+    console.state.raw_policy = "not-a-jws"
+    delays = [loop.once() for _ in range(5)]
+    assert loop.backoff.failures == 5 and delays[-1] >= 1.6  # 2^4 / 10
+    assert loop.online  # reachable, but what it sends is refused

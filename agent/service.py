@@ -265,20 +265,22 @@ class Agent:
         }
 
     def heartbeat_body(self) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+        """Health as flat scalars (the console accepts short texts, numbers, booleans and
+        null, keyed by plain names) and the proxy's aggregate counters."""
         status = self.status()
-        health = {
-            key: status[key]
-            for key in (
-                "policy_version",
-                "proxy",
-                "proxy_restarts",
-                "clock_offset_s",
-                "clock_skewed",
-                "not_enforceable",
-            )
+        media_rule = self.policy is not None and self.policy.media_uploads == "block"
+        health: dict[str, Any] = {
+            "policy_version": status["policy_version"],
+            "proxy": status["proxy"],
+            "proxy_restarts": status["proxy_restarts"],
+            "clock_offset_s": status["clock_offset_s"],
+            "clock_skewed": status["clock_skewed"],
+            "not_enforceable": len(status["not_enforceable"]),
+            "media_enforceable": not media_rule or media_enforceable(self.paths.proxy_dir, self.config.intercept),
+            "system_settings": self.config.apply_system_settings,
+            "problems": len(self.problems),
+            "platform": platform.system().lower(),
         }
-        health["problems"] = len(self.problems)
-        health["platform"] = platform.system().lower()
         return health, blocked_counters(self.paths.proxy_dir)
 
 

@@ -165,6 +165,10 @@ def test_heartbeat_sends_health_and_only_aggregate_counters(agent: Agent, consol
     assert sent["counters"] == {"youtube": {"2026-11-30T09": 3}}
     assert sent["agent_version"] and sent["health"]["policy_version"] == 1
     assert "device_id" not in json.dumps(sent["health"])
+    # the console's check: plain keys, short scalar values only
+    for key, value in sent["health"].items():
+        assert not any(c in key for c in "./:") and len(key) <= 64
+        assert isinstance(value, str | int | float | bool | type(None)) and len(str(value)) <= 200, key
 
 
 def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(

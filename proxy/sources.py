@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,7 @@ class Sources:
     def load_initial(self) -> Snapshot:
         """First load: a policy or key that does not load is fatal (ValueError/PolicyError)."""
         self._seen = self._signatures()
-        policy = load_policy(self.policy_path)
+        policy = self._read_policy()
         keys = read_keys(self.key_paths)
         self.current = Snapshot(policy, self._read_overrides(keys), self._read_offset(), keys)
         return self.current
@@ -81,7 +82,7 @@ class Sources:
         policy, keys = old.policy, old.trusted_keys
         if "policy" in changed:
             try:
-                policy = load_policy(self.policy_path)
+                policy = self._read_policy()
             except (OSError, PolicyError, ValueError) as exc:
                 self.on_error(f"the policy file did not load; the last good policy stays in force: {exc}")
         if "keys" in changed:
@@ -96,6 +97,10 @@ class Sources:
         self.current = Snapshot(policy, overrides, offset, keys)
         return self.current != old
 
+    def _read_policy(self) -> Policy:
+        check_not_writable_by_others(self.policy_path)
+        return load_policy(self.policy_path)
+
     def _signatures(self) -> dict[str, object]:
         return {
             "policy": signature(self.policy_path),
@@ -109,6 +114,7 @@ class Sources:
         if path is None or not path.exists():
             return NO_OVERRIDES
         try:
+            check_not_writable_by_others(path)
             loaded = load_overrides(path, keys)
         except ValueError as exc:
             self.on_error(f"the overrides file did not load; the previous exceptions stay in force: {exc}")
@@ -122,6 +128,7 @@ class Sources:
         if path is None or not path.exists():
             return fallback
         try:
+            check_not_writable_by_others(path)
             offset = json.loads(path.read_text(encoding="utf-8"))["offset_s"]
             if isinstance(offset, bool) or not isinstance(offset, int | float) or not math.isfinite(offset):
                 raise ValueError("offset_s must be a number of seconds")
@@ -133,10 +140,23 @@ class Sources:
             return fallback
 
 
+def check_not_writable_by_others(path: Path) -> None:
+    """A pupil must not be able to edit or replace what the proxy enforces: refuse a
+    file, or a folder holding it, that users other than its owner may write to (a
+    sticky folder such as /tmp is safe: others cannot replace a file they do not own)."""
+    mode = path.stat().st_mode
+    if mode & 0o022:
+        raise ValueError(f"{path} is writable by other users; classguard will not trust it (chmod go-w)")
+    folder = path.parent.stat().st_mode
+    if folder & 0o022 and not folder & stat.S_ISVTX:
+        raise ValueError(f"{path.parent} is writable by other users; classguard will not trust files in it")
+
+
 def read_keys(paths: tuple[Path, ...]) -> dict[str, Ed25519PublicKey]:
     keys: dict[str, Ed25519PublicKey] = {}
     for path in paths:
         try:
+            check_not_writable_by_others(path)
             key = load_public_key(path.read_bytes())
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from exc

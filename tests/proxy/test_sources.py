@@ -7,6 +7,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from policies.clock import monotonic
 from proxy.sources import Sources
 from tests.proxy.conftest import IN_LESSON, codes, curl
@@ -103,3 +105,43 @@ def test_a_bad_clock_file_keeps_the_previous_offset(school):
         sources.poll()
         assert sources.current is not None and sources.current.offset_s == 42.5
     assert len(errors) == 4
+
+
+@pytest.mark.parametrize("name", ["policy.yaml", "overrides.json"])
+def test_files_a_pupil_could_write_are_not_trusted(school, name):
+    school.set_tokens([school.token(IN_LESSON)])
+    (school.root / name).chmod(0o666)
+    errors: list[str] = []
+    sources = Sources(school.policy, (school.public_key,), school.overrides, None, on_error=errors.append)
+    if name == "policy.yaml":
+        with pytest.raises(ValueError, match="writable by other users"):
+            sources.load_initial()
+    else:
+        assert sources.load_initial().overrides.tokens == ()
+        assert "writable by other users" in errors[0]
+
+
+def test_a_policy_made_writable_later_keeps_the_last_good_one(school):
+    errors: list[str] = []
+    sources = Sources(school.policy, (), None, None, on_error=errors.append)
+    first = sources.load_initial()
+    replace_atomically(school.policy, school.policy.read_text().replace("block: [youtube, instagram]", "block: []"))
+    school.policy.chmod(0o646)
+    sources.poll()
+    assert sources.current is not None and sources.current.policy is first.policy
+    assert "writable by other users" in errors[0]
+
+
+def test_the_proxy_refuses_to_start_on_a_world_writable_policy(school):
+    import subprocess
+
+    from tests.proxy.harness import PROXY_BIN
+
+    school.policy.chmod(0o666)
+    result = subprocess.run(
+        [str(PROXY_BIN), "--policy", str(school.policy), "--group", "groep-7", "--listen", "127.0.0.1:0",
+         "--data-dir", str(school.data_dir)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "writable by other users" in result.stderr

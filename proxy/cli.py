@@ -14,6 +14,7 @@ import ipaddress
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from policies.errors import PolicyError
 from proxy.resolve import parse_resolve
@@ -42,8 +43,14 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host, int(port_text)
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line that says what to fix (argparse would add a usage block).
+        self.exit(2, f"classguard-proxy: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="classguard-proxy", description="classguard's enforcing proxy")
+    parser = _Parser(prog="classguard-proxy", description="classguard's enforcing proxy")
     parser.add_argument("--policy", required=True, type=Path, help="the school's policy file")
     parser.add_argument("--group", required=True, help="this laptop's group, e.g. groep-7")
     parser.add_argument("--device", help="this laptop's device id (for device-scoped exceptions)")

@@ -106,7 +106,7 @@ def school(tmp_path: Path, signing_key: tuple[Ed25519PrivateKey, Path]) -> Schoo
 def run_proxy(school: School, sites: Sites) -> Iterator[Callable[..., ProxyProcess]]:
     started: list[ProxyProcess] = []
 
-    def run(moment: dt.datetime, *extra: str, group: str = "groep-7") -> ProxyProcess:
+    def run(moment: dt.datetime, *extra: str, group: str = "groep-7", upstream_ca: bool = True) -> ProxyProcess:
         pin_trusted_time(school.data_dir, moment)
         args = [
             "--policy", str(school.policy),
@@ -115,8 +115,9 @@ def run_proxy(school: School, sites: Sites) -> Iterator[Callable[..., ProxyProce
             "--data-dir", str(school.data_dir),
             "--trust-key", str(school.public_key),
             "--overrides", str(school.overrides),
-            "--upstream-ca", str(sites.ca.cert_path),
         ]  # fmt: skip
+        if upstream_ca:
+            args += ["--upstream-ca", str(sites.ca.cert_path)]
         for name in SITE_NAMES:
             args += ["--resolve", f"{name}=127.0.0.1"]
         proxy = start_proxy([*args, *extra])

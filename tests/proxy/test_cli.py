@@ -56,10 +56,10 @@ def test_a_broken_policy_is_reported_with_line_and_column(school):
     assert "Traceback" not in result.stderr
 
 
-def test_a_missing_required_argument_exits_2(school):
+def test_a_missing_required_argument_exits_2_with_one_line(school):
     result = run_cli("--policy", str(school.policy))
     assert result.returncode == 2
-    assert "required" in result.stderr
+    assert result.stderr.count("\n") == 1 and "required: --group, --listen, --data-dir" in result.stderr
 
 
 def test_sigterm_closes_connections_and_exits_0(run_proxy):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.proxy.conftest import IN_LESSON, body, codes, curl
+from tests.proxy.conftest import IN_BREAK, IN_LESSON, body, codes, curl
 
 
 def test_blocked_https_gets_the_block_page_and_the_site_is_never_dialled(run_proxy, sites, school):
@@ -51,3 +51,12 @@ def test_with_intercept_media_is_enforceable(run_proxy, school):
     proxy = run_proxy(IN_LESSON, "--intercept")
     status = json.loads((proxy.data_dir / "status.json").read_text())
     assert status["media_enforceable"] is True
+
+
+def test_upstream_certificates_are_verified(run_proxy, sites, school):
+    # In the break with --intercept, YouTube is intercepted for the media rule; the
+    # stand-in's certificate is from a root the proxy was not told to trust.
+    proxy = run_proxy(IN_BREAK, "--intercept", upstream_ca=False)
+    result = curl(proxy, f"https://www.youtube.com:{sites.https.port}/", cacert=school.data_dir / "ca.pem")
+    assert codes(result)[1] == 502
+    assert [r for r in sites.https.recorder.snapshot()[1] if r[2] == "/" and r[1].startswith("www.youtube")] == []

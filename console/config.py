@@ -26,7 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-    "NOTIFIER": "auto",  # auto | memory | postgres
+    "NOTIFIER": "auto",  # auto (postgres for PostgreSQL, else polling) | polling | memory | postgres
+    "NOTIFY_POLL_SECONDS": 0.5,  # SQLite: how often each process looks for changes made elsewhere
 }
 
 

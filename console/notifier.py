@@ -1,21 +1,27 @@
 """Wake long-polling syncs when something changed.
 
-Two implementations behind one seam:
+Three implementations behind one seam:
 - MemoryNotifier: a generation counter and a threading.Condition, for one process
-  (SQLite, or a single gunicorn worker; gevent's monkey-patching turns the Condition
-  into a greenlet-friendly one, so a gevent worker holds thousands of waits).
-- PostgresNotifier: the same, plus LISTEN/NOTIFY, so a change committed by any app
-  instance wakes the waits of every instance.
+  (gevent's monkey-patching turns the Condition into a greenlet-friendly one, so a
+  gevent worker holds thousands of waits).
+- PollingNotifier (SQLite): the same, plus one watcher per process that reads the
+  newest change id twice a second, so changes committed by another process (the CLI,
+  a second worker) wake the waits too: one tiny query per process, not per laptop.
+- PostgresNotifier: the same, with LISTEN/NOTIFY, so a change committed by any app
+  instance wakes the waits of every instance at once.
 A wake-up is only a hint: the waiter re-reads its version from the database.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 from flask import Flask, current_app
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -57,6 +63,42 @@ class MemoryNotifier:
 
     def close(self) -> None:
         pass
+
+
+class PollingNotifier(MemoryNotifier):
+    def __init__(self, latest: Callable[[], int], interval: float) -> None:
+        super().__init__()
+        self._latest = latest
+        self._interval = interval
+        self._seen: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def wait(self, generation: int, timeout: float) -> int:
+        self._ensure_watching()
+        return super().wait(generation, timeout)
+
+    def _ensure_watching(self) -> None:
+        with self._start_lock:  # started on the first wait: commands and tests that never wait run no thread
+            if self._thread is None:
+                self._seen = self._latest()
+                self._thread = threading.Thread(target=self._watch, name="classguard-watch", daemon=True)
+                self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                latest = self._latest()
+            except Exception:
+                log.debug("could not read the newest change", exc_info=True)
+                continue
+            if latest != self._seen:
+                self._seen = latest
+                MemoryNotifier.publish(self)
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 class PostgresNotifier(MemoryNotifier):
@@ -104,10 +146,22 @@ class PostgresNotifier(MemoryNotifier):
 def init_app(app: Flask) -> None:
     choice = app.config["NOTIFIER"]
     postgres = app.config["DATABASE_URL"].startswith("postgresql")
+    found: Notifier
     if choice == "postgres" or (choice == "auto" and postgres):
-        app.extensions["classguard.notifier"] = PostgresNotifier(app.config["DATABASE_URL"])
+        found = PostgresNotifier(app.config["DATABASE_URL"])
+    elif choice == "memory":
+        found = MemoryNotifier()
     else:
-        app.extensions["classguard.notifier"] = MemoryNotifier()
+        found = PollingNotifier(functools.partial(_latest_change, app), float(app.config["NOTIFY_POLL_SECONDS"]))
+    app.extensions["classguard.notifier"] = found
+
+
+def _latest_change(app: Flask) -> int:
+    from console.db import database
+    from console.models import Change
+
+    with database(app).engine.connect() as connection:
+        return int(connection.execute(select(func.coalesce(func.max(Change.id), 0))).scalar() or 0)
 
 
 def notifier(app: Flask | None = None) -> Notifier:

@@ -39,7 +39,10 @@ def add_user(
         raise ConsoleError(problem)
     if db.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"there is already a user {username!r}")
-    user = User(username=username, role=role, password_hash=passwords.hash_password(password), created_at=now)
+    user = User(
+        username=username, role=role, password_hash=passwords.hash_password(password), created_at=now, active=True,
+        failed_logins=0, locked_until=0.0,
+    )  # fmt: skip
     user.groups = groups
     db.add(user)
     audit.record(db, at=now, actor=actor, action="user-added", detail=f"{username} ({role}; {','.join(groups)})")

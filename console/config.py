@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "TLS": False,  # behind HTTPS (directly or through a reverse proxy)
     "PROXY_FIX": 0,  # number of reverse proxies in front whose X-Forwarded-* to trust
     "LONG_POLL_SECONDS": 25.0,
+    "REQUESTS_POLL_MS": 5000,  # how often the teacher's page looks for pupils' requests
     "BABEL_DEFAULT_LOCALE": "nl",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

@@ -1,4 +1,4 @@
-// Pupils' requests appear without a reload: poll a small JSON endpoint every 5 s.
+// Pupils' requests appear without a reload: poll a small JSON endpoint (every 5 s by default).
 // Built with the DOM API only (textContent), never innerHTML: messages come from pupils.
 (function () {
   "use strict";
@@ -52,7 +52,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (body) { if (body) { render(body.requests); } })
       .catch(function () {})
-      .then(function () { window.setTimeout(poll, 5000); });
+      .then(function () { window.setTimeout(poll, Number(list.dataset.interval) || 5000); });
   }
   poll();
 })();

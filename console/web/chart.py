@@ -28,7 +28,15 @@ def daily_totals(rows: Iterable[Counter], tz: dt.tzinfo, days: list[dt.date]) ->
     return dict(sorted(totals.items()))
 
 
-def bar_chart(totals: Mapping[str, Mapping[dt.date, int]], days: list[dt.date], title: str) -> Markup:
+DAY_NAMES = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def bar_chart(
+    totals: Mapping[str, Mapping[dt.date, int]], days: list[dt.date], title: str, locale: str = "nl"
+) -> Markup:
     services = list(totals)
     peak = max([1, *(n for per_day in totals.values() for n in per_day.values())])
     plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - BOTTOM - TOP
@@ -52,8 +60,8 @@ def bar_chart(totals: Mapping[str, Mapping[dt.date, int]], days: list[dt.date], 
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 1:.1f}" height="{height:.1f}" fill="{colour}">'
                 f"<title>{escape(service)} {day.isoformat()}: {count}</title></rect>"
             )
-        parts.append(f'<text x="{x0 + slot / 2 - 4:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
-                     f"{day.strftime('%a %d-%m')}</text>")  # fmt: skip
+        label = f"{DAY_NAMES.get(locale, DAY_NAMES['nl'])[day.weekday()]} {day.strftime('%d-%m')}"
+        parts.append(f'<text x="{x0 + slot / 2 - 4:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{label}</text>')
     for s_index, service in enumerate(services):
         y = HEIGHT + 20 * s_index
         colour = PALETTE[s_index % len(PALETTE)]

@@ -17,7 +17,7 @@ from console.models import Acknowledgment, Counter, Incident
 from console.notifier import commit
 from console.web.access import login_required, user
 from console.web.chart import bar_chart, daily_totals
-from console.web.i18n import translate
+from console.web.i18n import current_locale, translate
 from console.web.lessons import local_time, minutes_left
 
 bp = Blueprint("directie", __name__, url_prefix="/directie")
@@ -126,5 +126,5 @@ def overview() -> ResponseReturnValue:
     rows = db.session().scalars(select(Counter).where(Counter.group == group, Counter.hour >= first_hour))
     totals = daily_totals(rows, policy.timezone, days)
     title = translate("Geblokkeerde pogingen per dienst per dag, {group}", group=group)
-    chart = bar_chart(totals, days, title) if totals else None
+    chart = bar_chart(totals, days, title, current_locale()) if totals else None
     return render_template("directie/overview.html", groups=allowed, group=group, chart=chart, title=title)

@@ -27,7 +27,11 @@ def translate(text: str, **values: Any) -> str:
     return found.format(**values) if values else found
 
 
+def current_locale() -> str:
+    return str(get_locale() or "nl")
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["_"] = translate
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.globals["current_locale"] = current_locale

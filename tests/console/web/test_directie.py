@@ -1,5 +1,3 @@
-import datetime as dt
-
 from sqlalchemy import select
 
 from console import db
@@ -43,6 +41,7 @@ def test_weekly_overview_chart_from_counters(console):
     assert "youtube (7)" in svg and "tiktok (1)" in svg
     assert "youtube 2026-12-01: 5" in svg and "youtube 2026-11-30: 2" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    assert ">di 01-12<" in svg  # Dutch day names
     assert console.client.get("/directie/overview?group=groep-8").status_code == 404  # not her group
 
 
@@ -54,4 +53,3 @@ def test_media_page_lists_running_permissions(console):
     )
     page = console.client.get("/directie/media").get_data(as_text=True)
     assert "schoolfoto" in page and "groep-7, groep-8" in page and "45 min" in page
-    _ = dt

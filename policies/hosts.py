@@ -7,6 +7,7 @@ brought to lowercase ASCII (punycode) without port, brackets or trailing dot.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 _LABEL = re.compile(r"[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?")
@@ -31,19 +32,26 @@ def normalise_host(raw: str) -> str:
     return _normalise_slow(raw)
 
 
+def _ipv6(text: str, raw: str) -> str:
+    try:
+        return ipaddress.IPv6Address(text).compressed
+    except ValueError as exc:
+        raise ValueError(f"not an IPv6 address: {raw!r}") from exc
+
+
 def _normalise_slow(raw: str) -> str:
     host = raw.strip()
     if host.startswith("["):
         end = host.find("]")
         if end < 0:
             raise ValueError(f"unclosed IPv6 bracket in {raw!r}")
-        return host[1:end].lower()
+        return _ipv6(host[1:end], raw)
     if host.count(":") == 1:
         host, _, port = host.partition(":")
         if not port.isdigit():
             raise ValueError(f"bad port in {raw!r}")
     elif host.count(":") > 1:
-        return host.lower()  # a bare IPv6 address
+        return _ipv6(host, raw)  # a bare IPv6 address
     if not host.isascii():
         host = _DOTS.sub(".", host)
         try:

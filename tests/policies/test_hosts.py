@@ -61,3 +61,10 @@ def test_normalising_never_crashes_and_is_idempotent(raw: str) -> None:
         return
     assert normalise_host(once) == once
     assert once.isascii()
+
+
+@pytest.mark.parametrize("raw", ["[]", "[ ]", "[not-v6]", "1:2:3:4:5:6:7:8:9"])
+def test_brackets_and_colons_must_hold_an_ipv6_address(raw: str) -> None:
+    # (found by hypothesis: "[]" once normalised to "", which is no host at all)
+    with pytest.raises(ValueError, match="not an IPv6 address"):
+        normalise_host(raw)

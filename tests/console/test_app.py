@@ -75,3 +75,24 @@ def test_gunicorn_gevent_holds_long_polls(console, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_data_file_ships_in_the_package():
+    """Templates, static files, migrations, the OpenAPI document and the protocol text
+    are named in setup.cfg's package_data, or a wheel install would lack them."""
+    import configparser
+
+    from tests.conftest import REPO
+
+    config = configparser.ConfigParser()
+    config.read(REPO / "setup.cfg")
+    patterns = [p.strip() for p in config["options.package_data"]["console"].split(",")]
+    root = REPO / "console"
+    shipped = {path for pattern in patterns for path in root.glob(pattern)}
+    needed = {
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        and (path.suffix != ".py" or "migrations" in path.parts)
+    }  # fmt: skip
+    assert sorted(str(p.relative_to(root)) for p in needed - shipped) == []

@@ -79,3 +79,22 @@ def load_identity(paths: StatePaths) -> Identity:
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise AgentError(f"the enrolment in {paths.root} is damaged ({exc}); enrol this device again") from exc
+
+
+def update_identity(paths: StatePaths, identity: Identity, *, group: str, public_keys: list[str]) -> Identity:
+    """The console moved the device to another group or rotated its keys (sync answer).
+    The key list replaces the old one: a key the console no longer lists is no longer
+    trusted. ValueError for a key that is not Ed25519 (then nothing changes)."""
+    keys = {key_id(load_public_key(pem)): pem for pem in public_keys}
+    if not keys:
+        raise ValueError("the console listed no public keys")
+    for kid, pem in keys.items():
+        write_atomic(paths.keys / f"{kid}.pem", pem if pem.endswith("\n") else pem + "\n", mode=0o644)
+    write_json_atomic(
+        paths.device,
+        {"device_id": identity.device_id, "group": group, "console_url": identity.console_url, "key_ids": sorted(keys)},
+    )
+    for stale in paths.keys.glob("*.pem"):
+        if stale.stem not in keys:
+            stale.unlink()
+    return load_identity(paths)

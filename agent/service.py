@@ -22,7 +22,7 @@ from agent.cache import CacheError, PolicyCache, SyncState
 from agent.config import Config
 from agent.console_client import ConsoleClient, ConsoleOffline, ConsoleRejected
 from agent.errors import AgentError
-from agent.identity import Identity, load_identity
+from agent.identity import Identity, load_identity, update_identity
 from agent.lesson_view import LessonView, lesson_view
 from agent.lock import InstanceLock
 from agent.pac_server import PacServer
@@ -98,6 +98,7 @@ class Agent:
             self.report,
             current=self.state,
             wait=self.sync_wait,
+            identity_update=self.update_identity,
         )
         threading.Thread(target=self.sync.run, name="sync", daemon=True).start()
         self.client = client
@@ -130,6 +131,28 @@ class Agent:
         log.warning("%s", problem)
         self.problems.append(problem)
 
+    def update_identity(self, group: str, public_keys: list[str]) -> tuple[Any, bool]:
+        """Follow a group move or a key rotation from the console (called by the sync
+        loop before it verifies the answer). Returns (trusted keys, whether the group moved)."""
+        identity = self.identity
+        assert identity is not None
+        current = {p.read_text(encoding="ascii").strip() for p in identity.key_files}
+        if group == identity.group and {k.strip() for k in public_keys} == current:
+            return identity.trusted_keys, False
+        try:
+            updated = update_identity(self.paths, identity, group=group, public_keys=public_keys)
+        except (ValueError, OSError) as exc:
+            self.report(f"the console's new group or keys could not be taken: {exc}")
+            return identity.trusted_keys, False
+        with self._apply_lock:
+            self.identity = updated
+            if self.cache is not None:
+                self.cache = PolicyCache(self.paths.cache, self.paths.cache_good, updated.secret, updated.trusted_keys)
+        moved = updated.group != identity.group
+        if moved:
+            self.report(f"this device was moved from {identity.group} to {updated.group}")
+        return updated.trusted_keys, moved
+
     def notify(self, message: str) -> None:
         """A message for the person at the laptop (the tray shows recent ones)."""
         self.notices.append((self.time.seconds(), message))
@@ -161,7 +184,6 @@ class Agent:
                 self.report(f"policy version {state.version} cannot be written: {exc}")
                 return
             write_overrides(self.paths, state)
-            self.state, self.policy = state, policy
             if self.pac is not None:
                 self.pac.update(policy)
             if not from_cache and self.cache is not None:
@@ -169,6 +191,7 @@ class Agent:
                 self._last_cache_save = self.clock.monotonic()
             self._write_clock(force=True)
             self._ensure_proxy()
+            self.state, self.policy = state, policy  # last: whoever sees the new state sees it all in force
 
     def _ensure_proxy(self) -> None:
         assert self.identity is not None

@@ -8,16 +8,19 @@ the loop backs off exponentially with jitter and the agent enforces its cache.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from agent.backoff import Backoff
 from agent.cache import SyncState, verify_sync
 from agent.console_client import ConsoleClient, ConsoleOffline, ConsoleRejected
 from agent.timekeeping import TrustedTime
 from policies.bundle import BundleError
+from policies.yamlnodes import NAME
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ class SyncLoop:
         current: SyncState | None = None,
         backoff: Backoff | None = None,
         wait: float = 25.0,
+        identity_update: Callable[[str, list[str]], Any] | None = None,
     ) -> None:
         self.client = client
         self.keys = keys
@@ -43,6 +47,8 @@ class SyncLoop:
         self.current = current
         self.backoff = backoff or Backoff()
         self.wait = wait
+        self.identity_update = identity_update  # (group, public keys) → the trusted keys from now on
+        self._moved = False
         self.online = False
         self.last_sync: float | None = None  # trusted Unix seconds
         self.last_error: str | None = None
@@ -71,16 +77,35 @@ class SyncLoop:
             delay = self.backoff.next_delay()
             log.info("sync failed (%s); next try in %.1f s", exc, delay)
             return delay
-        self.online = True
         try:
             self._take(answer)
         except (BundleError, ValueError) as exc:
+            self.online = True  # reachable, but what it sent is refused
             self.last_error = f"the console sent something that does not verify: {exc}"
             self.report(self.last_error)
             return self.backoff.next_delay()  # no reset: a console that keeps sending junk is not hammered
         self.backoff.reset()
         self.last_error = None
+        self.online = True  # after the answer is in force: "online" implies time and policy are current
         return 0.0
+
+    def _follow_identity(self, answer: dict[str, Any]) -> None:
+        """A group move or a key rotation, as the sync answer states them. Taken only
+        over an authenticated channel (https, or a console on this machine): the keys
+        decide what this laptop trusts. Keys first, so a bundle signed with a new key
+        verifies."""
+        self._moved = False
+        group, keys = answer.get("group"), answer.get("public_keys")
+        if self.identity_update is None or not isinstance(group, str) or not NAME.fullmatch(group):
+            return
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+            return
+        if not _trusted_channel(self.client.base_url):
+            return
+        before = self.keys
+        self.keys, self._moved = self.identity_update(group, keys)
+        if set(self.keys) != set(before):
+            self.report(f"the console's signing keys changed: now trusting {', '.join(sorted(self.keys))}")
 
     def _take(self, answer: dict[str, Any]) -> None:
         server_time = answer.get("server_time")
@@ -88,6 +113,7 @@ class SyncLoop:
             raise ValueError("the answer has no server_time")
         self.time.anchor(float(server_time))
         self.last_sync = self.time.seconds()
+        self._follow_identity(answer)
         policy = answer.get("policy")
         if not policy and self.current is not None:
             policy = self.current.bundle.raw  # "nothing new" may come without the bundle
@@ -98,7 +124,17 @@ class SyncLoop:
             self.report(f"{len(state.overrides.rejected)} token(s) rejected: " + "; ".join(state.overrides.rejected))
         if self.current is not None and state.version < self.current.version:
             raise ValueError(f"policy version {state.version} is older than the one in force ({self.current.version})")
-        changed = self.current is None or state != self.current
+        changed = self.current is None or state != self.current or self._moved
         self.current = state
         if changed:
             self.apply(state)
+
+
+def _trusted_channel(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    try:
+        return parts.hostname == "localhost" or ipaddress.ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return False

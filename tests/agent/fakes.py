@@ -52,6 +52,8 @@ class ConsoleState:
     code: str = "ABC-123"
     down: bool = False
     raw_policy: str | None = None  # a test may serve a hand-made bundle
+    group: str = "groep-7"
+    retired_keys: list[Ed25519PrivateKey] = field(default_factory=list)  # still trusted after a rotation
     heartbeats: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[dict[str, Any]] = field(default_factory=list)
@@ -148,12 +150,16 @@ def _handler(console: FakeConsole) -> type[BaseHTTPRequestHandler]:
                 if since is not None and int(since) == state.version:
                     console.changed.wait(state.wait)
                 state.syncs += 1
+                keys = [public_pem(k.public_key()) for k in (state.key, *state.retired_keys)]
                 body = {
                     "version": state.version,
                     "policy": state.bundle(),
                     "tokens": list(state.tokens),
                     "revoked": list(state.revoked),
                     "server_time": state.server_time,
+                    "group": state.group,
+                    "device_id": "dev-42",
+                    "public_keys": keys,
                 }
             self._send(200, body)
 

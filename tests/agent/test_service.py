@@ -228,3 +228,34 @@ def test_edited_proxy_files_are_written_again_and_reported(agent: Agent, console
     assert any("changed outside the agent and written again: policy.yaml, overrides.json" in p for p in agent.problems)
     assert "block: [youtube, instagram]" in agent.paths.policy_file.read_text()
     assert json.loads(agent.paths.overrides.read_text())["tokens"] == [token]
+
+
+def test_a_group_move_from_the_console_is_followed(agent: Agent, console: FakeConsole) -> None:
+    assert wait_for(lambda: agent.state is not None)
+    assert agent.proxy is not None and agent.proxy.wait_ready(10)
+    console.publish(group="groep-8", version=2)
+    assert wait_for(lambda: agent.identity is not None and agent.identity.group == "groep-8")
+    assert json.loads(agent.paths.device.read_text())["group"] == "groep-8"
+    argv = agent.paths.proxy_dir / "argv.json"
+    assert wait_for(lambda: "groep-8" in argv.read_text())  # the proxy was restarted with the new group
+    assert "this device was moved from groep-7 to groep-8" in agent.problems
+
+
+def test_a_key_rotation_is_followed_and_the_old_key_dropped_later(agent: Agent, console: FakeConsole) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from policies.keys import key_id
+
+    assert wait_for(lambda: agent.state is not None)
+    old, new = console.state.key, Ed25519PrivateKey.generate()
+    console.publish(key=new, retired_keys=[old], version=2)  # the bundle is now signed with the new key
+    assert wait_for(lambda: agent.state is not None and agent.state.version == 2)
+    assert agent.identity is not None and set(agent.identity.trusted_keys) == {
+        key_id(old.public_key()),
+        key_id(new.public_key()),
+    }
+    console.publish(retired_keys=[], version=3)
+    assert wait_for(lambda: agent.state is not None and agent.state.version == 3)
+    assert agent.identity is not None and list(agent.identity.trusted_keys) == [key_id(new.public_key())]
+    assert sorted(p.stem for p in agent.paths.keys.glob("*.pem")) == [key_id(new.public_key())]
+    assert agent.cache is not None and agent.cache.load() is not None  # the cache verifies with the new key

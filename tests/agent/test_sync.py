@@ -118,3 +118,12 @@ def test_a_console_that_sends_junk_is_not_hammered(console: FakeConsole) -> None
     delays = [loop.once() for _ in range(5)]
     assert loop.backoff.failures == 5 and delays[-1] >= 1.6  # 2^4 / 10
     assert loop.online  # reachable, but what it sends is refused
+
+
+def test_keys_and_groups_are_taken_only_over_an_authenticated_channel() -> None:
+    from agent.sync import _trusted_channel
+
+    assert _trusted_channel("https://console.school.example")
+    assert _trusted_channel("http://127.0.0.1:8000") and _trusted_channel("http://localhost:8000")
+    assert not _trusted_channel("http://console.school.example")
+    assert not _trusted_channel("http://10.0.0.5")

@@ -18,7 +18,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -102,8 +102,8 @@ class PollingNotifier(MemoryNotifier):
 
 
 class PostgresNotifier(MemoryNotifier):
-    """Publishes with NOTIFY; a listener thread turns every NOTIFY (ours included) into
-    a local wake-up."""
+    """Publishes with NOTIFY; a listener thread, started on the first wait (so commands
+    that never wait open no extra connection), turns every NOTIFY into a local wake-up."""
 
     def __init__(self, database_url: str) -> None:
         super().__init__()
@@ -112,26 +112,43 @@ class PostgresNotifier(MemoryNotifier):
         self._dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._psycopg = psycopg
         self._stop = threading.Event()
-        self._listener = psycopg.connect(self._dsn, autocommit=True)
-        self._listener.execute(f"LISTEN {CHANNEL}")
-        self._thread = threading.Thread(target=self._listen, name="classguard-listen", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
 
-    def _listen(self) -> None:
+    def wait(self, generation: int, timeout: float) -> int:
+        with self._start_lock:
+            if self._thread is None:
+                # Only the very first wait of a process can miss a NOTIFY sent just before LISTEN;
+                # sync re-reads its version every few seconds anyway (RECHECK_SECONDS).
+                listener = self._connect()
+                self._thread = threading.Thread(
+                    target=self._listen, args=(listener,), name="classguard-listen", daemon=True
+                )
+                self._thread.start()
+        return super().wait(generation, timeout)
+
+    def _connect(self) -> Any:
+        connection = self._psycopg.connect(self._dsn, autocommit=True)
+        connection.execute(f"LISTEN {CHANNEL}")
+        return connection
+
+    def _listen(self, listener: Any) -> None:
         while not self._stop.is_set():
             try:
-                for _ in self._listener.notifies(timeout=1.0):
+                for _ in listener.notifies(timeout=1.0):
                     MemoryNotifier.publish(self)
             except self._psycopg.Error as exc:  # the connection dropped: wake everyone, reconnect
+                if self._stop.is_set():
+                    break
                 log.warning("LISTEN connection lost (%s); reconnecting", exc)
                 MemoryNotifier.publish(self)
                 if self._stop.wait(1.0):
-                    return
+                    break
                 try:
-                    self._listener = self._psycopg.connect(self._dsn, autocommit=True)
-                    self._listener.execute(f"LISTEN {CHANNEL}")
+                    listener = self._connect()
                 except self._psycopg.Error:
                     continue
+        listener.close()
 
     def publish(self) -> None:
         with self._psycopg.connect(self._dsn, autocommit=True) as connection:
@@ -139,8 +156,8 @@ class PostgresNotifier(MemoryNotifier):
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=3)
-        self._listener.close()
+        if self._thread is not None:
+            self._thread.join(timeout=3)
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,47 @@
+"""The agent with the real classguard-proxy (skipped when it is not installed): the
+console's time reaches the proxy through clock.json, so on a Monday evening laptop a
+console that says "Tuesday 09:00" makes the proxy refuse YouTube, and a token for
+YouTube opens it, through the overrides file the agent keeps."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from agent.config import load_config
+from agent.enrol import enrol
+from agent.paths import StatePaths
+from agent.service import Agent
+from agent.timekeeping import SystemClock
+from tests.agent.fakes import FakeConsole, wait_for
+from tests.agent.test_proxy_supervisor import _real_proxy
+
+
+def connect_status(address: tuple[str, int], host: str) -> int:
+    with socket.create_connection(address, timeout=10) as sock:
+        sock.sendall(f"CONNECT {host}:443 HTTP/1.1\r\nHost: {host}:443\r\n\r\n".encode())
+        line = sock.makefile("rb").readline().decode()
+    return int(line.split()[1])
+
+
+def test_console_time_and_tokens_reach_the_real_proxy(write_config: Callable[..., Path], console: FakeConsole) -> None:
+    command = _real_proxy()
+    if command is None:
+        pytest.skip("classguard-proxy is not installed next to this Python")
+    config = load_config(write_config(console.url, proxy_command=str(command)))
+    enrol(StatePaths(config.state_dir), console.url, console.state.code)
+    agent = Agent(config, SystemClock(), sync_wait=0.3)  # the real clock: the console's time must win
+    agent.start()
+    try:
+        assert wait_for(lambda: agent.proxy is not None and agent.proxy.wait_ready(0.1), timeout=30)
+        assert agent.time.report().skewed  # the console says Tuesday 09:00, this machine does not
+        assert wait_for(lambda: connect_status(config.proxy_listen, "www.youtube.com") == 403, timeout=10)
+        console.publish(tokens=[console.state.token(minutes=30)], version=2)
+        assert wait_for(lambda: agent.state is not None and agent.state.version == 2)
+        # the proxy re-reads overrides.json within a second; 403 no more (it may then fail to dial: no network)
+        assert wait_for(lambda: connect_status(config.proxy_listen, "www.youtube.com") != 403, timeout=10)
+    finally:
+        agent.stop()

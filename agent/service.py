@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import collections
 import logging
-import platform
 import threading
 from pathlib import Path
 from typing import Any
 
-from agent import __version__
 from agent.atomic import write_json_atomic
 from agent.cache import CacheError, PolicyCache, SyncState
 from agent.config import Config
-from agent.console_client import ConsoleClient, ConsoleOffline, ConsoleRejected
+from agent.console_client import ConsoleClient
 from agent.errors import AgentError
 from agent.identity import Identity, load_identity, update_identity
 from agent.lesson_view import LessonView, lesson_view
@@ -29,7 +27,7 @@ from agent.pac_server import PacServer
 from agent.paths import StatePaths
 from agent.permissions import secure_state_dir
 from agent.policy_files import drifted_files, write_clock, write_overrides, write_policy_dir
-from agent.proxy_files import blocked_counters, media_enforceable
+from agent.proxy_files import media_enforceable
 from agent.proxy_supervisor import ProxyArgs, ProxySupervisor
 from agent.status import exception_json, iso, lesson_json
 from agent.sync import SyncLoop
@@ -286,46 +284,6 @@ class Agent:
             "not_enforceable": self.not_enforceable(),
             "problems": list(self.problems),
         }
-
-    def heartbeat_body(self) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-        """Health as flat scalars (the console accepts short texts, numbers, booleans and
-        null, keyed by plain names) and the proxy's aggregate counters."""
-        status = self.status()
-        media_rule = self.policy is not None and self.policy.media_uploads == "block"
-        health: dict[str, Any] = {
-            "policy_version": status["policy_version"],
-            "proxy": status["proxy"],
-            "proxy_restarts": status["proxy_restarts"],
-            "clock_offset_s": status["clock_offset_s"],
-            "clock_skewed": status["clock_skewed"],
-            "not_enforceable": len(status["not_enforceable"]),
-            "media_enforceable": not media_rule or media_enforceable(self.paths.proxy_dir, self.config.intercept),
-            "system_settings": self.config.apply_system_settings,
-            "problems": len(self.problems),
-            "platform": platform.system().lower(),
-        }
-        return health, blocked_counters(self.paths.proxy_dir)
-
-
-class Heartbeat:
-    """POST /api/v1/heartbeat every `every` seconds: health and aggregate counters."""
-
-    def __init__(self, every: float, clock: Clock) -> None:
-        self.every = every
-        self.clock = clock
-        self._next = 0.0
-        self.sent = 0
-
-    def tick(self, agent: Agent) -> None:
-        if self.clock.monotonic() < self._next or agent.identity is None:
-            return
-        self._next = self.clock.monotonic() + self.every
-        health, counters = agent.heartbeat_body()
-        try:
-            agent.client.heartbeat(__version__, health, counters)
-            self.sent += 1
-        except (ConsoleOffline, ConsoleRejected) as exc:
-            log.info("heartbeat not sent: %s", exc)
 
 
 def state_file(config: Config) -> Path:

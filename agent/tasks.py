@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from agent.app_guard import AppGuard
 from agent.config import Config
-from agent.service import Agent, Heartbeat
+from agent.heartbeat import Heartbeat
+from agent.service import Agent
 from agent.settings_guard import SettingsGuard
 from agent.timekeeping import Clock
 from agent.tray.backend import AgentTrayBackend

@@ -12,6 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agent.config import Config, load_config
+from agent.enrol import enrol
+from agent.paths import StatePaths
+from agent.service import Agent
 from tests.agent.fakes import ConsoleState, FakeClock, FakeConsole, write_fake_proxy
 from tests.conftest import BASIC_POLICY
 
@@ -83,3 +86,17 @@ def write_config(tmp_path: Path, fake_proxy: Path) -> Callable[..., Path]:
 @pytest.fixture
 def config(write_config: Callable[..., Path], console: FakeConsole) -> Config:
     return load_config(write_config(console.url))
+
+
+@pytest.fixture
+def enrolled(config: Config, console: FakeConsole) -> Config:
+    enrol(StatePaths(config.state_dir), console.url, console.state.code, hostname="laptop")
+    return config
+
+
+@pytest.fixture
+def agent(enrolled: Config, fake_clock: FakeClock) -> Iterator[Agent]:
+    running = Agent(enrolled, fake_clock, sync_wait=0.3)
+    running.start()
+    yield running
+    running.stop()

@@ -5,7 +5,7 @@ import shutil
 import signal
 import subprocess
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -15,26 +15,12 @@ from agent.config import Config, load_config
 from agent.enrol import enrol
 from agent.errors import AgentError
 from agent.paths import StatePaths
-from agent.service import Agent, Heartbeat
+from agent.service import Agent
 from agent.status import STATUS_KEYS
 from agent.tasks import build_agent
 from agent.tray.client import TrayClient
 from agent.tray.texts import ASK_MESSAGES, REPORT_MESSAGES
 from tests.agent.fakes import FakeClock, FakeConsole, wait_for
-
-
-@pytest.fixture
-def enrolled(config: Config, console: FakeConsole) -> Config:
-    enrol(StatePaths(config.state_dir), console.url, console.state.code, hostname="laptop")
-    return config
-
-
-@pytest.fixture
-def agent(enrolled: Config, fake_clock: FakeClock) -> Iterator[Agent]:
-    running = Agent(enrolled, fake_clock, sync_wait=0.3)
-    running.start()
-    yield running
-    running.stop()
 
 
 def pac_text(config: Config) -> str:
@@ -144,31 +130,6 @@ def test_a_laptop_clock_a_day_off_is_ignored(enrolled: Config, console: FakeCons
         assert agent.time.seconds() == console.state.server_time
     finally:
         agent.stop()
-
-
-def test_heartbeat_sends_health_and_only_aggregate_counters(agent: Agent, console: FakeConsole) -> None:
-    assert wait_for(lambda: agent.state is not None)
-    counters = {
-        "version": 1,
-        "hours": {
-            "2026-11-30T09": {"youtube": {"blocked": 3, "allowed_by_token": 1, "media_refused": 0}},
-            "not-an-hour": {"youtube": {"blocked": 9}},
-            "2026-11-30T10": {"https://evil.example/x": {"blocked": 1}},
-        },
-    }
-    (agent.paths.proxy_dir / "counters.json").write_text(json.dumps(counters))
-    heartbeat = Heartbeat(300, agent.clock)
-    heartbeat.tick(agent)
-    heartbeat.tick(agent)  # not due again yet
-    assert heartbeat.sent == 1
-    [sent] = console.state.heartbeats
-    assert sent["counters"] == {"youtube": {"2026-11-30T09": 3}}
-    assert sent["agent_version"] and sent["health"]["policy_version"] == 1
-    assert "device_id" not in json.dumps(sent["health"])
-    # the console's check: plain keys, short scalar values only
-    for key, value in sent["health"].items():
-        assert not any(c in key for c in "./:") and len(key) <= 64
-        assert isinstance(value, str | int | float | bool | type(None)) and len(str(value)) <= 200, key
 
 
 def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(

@@ -4,6 +4,7 @@ hiding a button is only a courtesy."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -16,11 +17,23 @@ from console.models import User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def password_mark(user: User) -> str:
+    """A short fingerprint of the password hash, kept in the session: changing the
+    password signs out every other session of that user."""
+    return hashlib.sha256(user.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def sign_in(user: User) -> None:
+    session["uid"] = user.id
+    session["pw"] = password_mark(user)
+
+
 def current_user() -> User | None:
     if "user" not in g:
         uid = session.get("uid")
         user = db.session().get(User, uid) if isinstance(uid, int) else None
-        g.user = user if user is not None and user.active else None
+        valid = user is not None and user.active and session.get("pw") == password_mark(user)
+        g.user = user if valid else None
     found: User | None = g.user
     return found
 

@@ -12,7 +12,7 @@ from console import context, db, users
 from console.errors import ConsoleError
 from console.notifier import commit
 from console.ratelimit import LIMITS
-from console.web.access import current_user, home_for, login_required, safe_next, user
+from console.web.access import current_user, home_for, login_required, safe_next, sign_in, user
 from console.web.i18n import LOCALES, translate
 
 bp = Blueprint("auth", __name__)
@@ -52,7 +52,7 @@ def login() -> ResponseReturnValue:
     language = session.get("lang")
     session.clear()  # a fresh session: no fixation
     session.permanent = True
-    session["uid"] = result.user.id
+    sign_in(result.user)
     if language:
         session["lang"] = language
     return redirect(safe_next(request.form.get("next") or target, url_for(home_for(result.user.role))))
@@ -88,6 +88,7 @@ def password() -> ResponseReturnValue:
         session_db.rollback()
         return render_template("password.html", error=translate(str(exc))), 400
     commit(session_db)
+    sign_in(user())  # this session stays; every other one of this user ends
     flash(translate("Je wachtwoord is gewijzigd."))
     return redirect(url_for(home_for(user().role)))
 

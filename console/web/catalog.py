@@ -23,6 +23,14 @@ ENGLISH: dict[str, str] = {
     "Apparaten": "Devices",
     "Bedankt: je hebt het protocol gelezen en geaccepteerd.": "Thank you: you have read and accepted the protocol.",
     "Beleid": "Policy",
+    "Beschrijf het probleem (hoogstens 2000 tekens).": "Describe the problem (at most 2000 characters).",
+    "Je melding is doorgegeven aan de directie.": "Your report has been passed on to the directie.",
+    "Probleem melden": "Report a problem",
+    "Wat is er gebeurd? Noem geen namen van leerlingen als dat niet nodig is.": (
+        "What happened? Leave out pupils' names unless they are needed."
+    ),
+    "Melden": "Report",
+    "Van": "From",
     "Beleid (YAML)": "Policy (YAML)",
     "Beleid opgeslagen (versie {version}).": "Policy saved (version {version}).",
     "Bevestigingen": "Acknowledgments",

@@ -69,6 +69,23 @@ def close_incident(incident_id: int) -> ResponseReturnValue:
     return redirect(url_for("directie.incidents"), 303)
 
 
+@bp.route("/report", methods=["GET", "POST"])
+@login_required()
+def report() -> ResponseReturnValue:
+    """Staff report a problem too (protocol rule 5); it joins directie's queue."""
+    if request.method == "GET":
+        return render_template("directie/report.html")
+    message = request.form.get("message", "").strip()
+    if not 1 <= len(message) <= 2000:
+        flash(translate("Beschrijf het probleem (hoogstens 2000 tekens)."), "error")
+        return render_template("directie/report.html", message=message), 400
+    session = db.session()
+    session.add(Incident(source=f"user:{user().username}", group="", message=message, created_at=context.now()))
+    commit(session)
+    flash(translate("Je melding is doorgegeven aan de directie."))
+    return redirect(url_for("directie.report"), 303)
+
+
 @bp.get("/protocol")
 @login_required()
 def protocol() -> ResponseReturnValue:

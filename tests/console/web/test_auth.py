@@ -109,3 +109,26 @@ def test_english_is_selectable(console):
     console.post("/language", {"lang": "en", "next": "/teacher/"})
     page = console.client.get("/teacher/").get_data(as_text=True)
     assert "My groups" in page and 'lang="en"' in page
+
+
+def test_changing_the_password_ends_other_sessions(console):
+    other = console.app.test_client()
+    console.login("juf-anna")
+    token = console.csrf()
+    other_page = other.get("/login").get_data(as_text=True)
+    other_token = re.search(r'name="csrf-token" content="([^"]+)"', other_page).group(1)
+    other.post("/login", data={"username": "juf-anna", "password": PASSWORD, "csrf_token": other_token})
+    assert other.get("/teacher/").status_code == 200
+    new = "another long password"
+    console.client.post("/password", data={"old": PASSWORD, "new": new, "repeat": new, "csrf_token": token})
+    assert console.client.get("/teacher/").status_code == 200  # this session goes on
+    assert other.get("/teacher/").status_code == 302  # the other one is signed out
+
+
+def test_a_disabled_user_is_signed_out(console):
+    console.login("juf-anna")
+    with console.app.app_context():
+        session = db.session()
+        session.scalar(select(User).where(User.username == "juf-anna")).active = False
+        session.commit()
+    assert console.client.get("/teacher/").status_code == 302

@@ -53,3 +53,13 @@ def test_media_page_lists_running_permissions(console):
     )
     page = console.client.get("/directie/media").get_data(as_text=True)
     assert "schoolfoto" in page and "groep-7, groep-8" in page and "45 min" in page
+
+
+def test_staff_report_a_problem_from_the_console(console):
+    console.login("juf-anna")
+    assert console.post("/directie/report", {"message": "  "}).status_code == 400
+    assert console.post("/directie/report", {"message": "Ouder stuurt berichten via Instagram"}).status_code == 303
+    console.post("/logout")
+    console.login("directeur")
+    page = console.client.get("/directie/incidents").get_data(as_text=True)
+    assert "Ouder stuurt berichten via Instagram" in page and "user:juf-anna" in page

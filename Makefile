@@ -11,7 +11,7 @@ venv:
 	@bash .ci/bootstrap
 
 demo: venv
-	@$(PY) examples/demo_policy.py examples/meander.yaml
+	@$(PY) examples/demo.py
 
 test: venv
 	@echo "== ruff"

@@ -105,8 +105,12 @@ class Agent:
         self._stop.set()
         if self.sync is not None:
             self.sync.stop()
-        if self.proxy is not None:
-            self.proxy.stop()
+        # Under the apply lock: a sync that is applying right now finishes first, and
+        # _ensure_proxy starts nothing once stopping (else its proxy would outlive us).
+        with self._apply_lock:
+            proxy, self.proxy = self.proxy, None
+        if proxy is not None:
+            proxy.stop()
         if self.pac is not None:
             self.pac.stop()
         for task in self.tasks:
@@ -204,6 +208,8 @@ class Agent:
             overrides=self.paths.overrides,
             intercept=self.config.intercept,
         )
+        if self._stop.is_set():
+            return
         if self.proxy is None:
             self.proxy = ProxySupervisor(args)
             self.proxy.start()

@@ -26,6 +26,9 @@ MAX_WAIT = 25.0  # the contract's bound; the config's LONG_POLL_SECONDS may only
 @blueprint.get("/sync")
 @device_required
 def sync() -> ResponseReturnValue:
+    unknown = sorted(set(request.args) - {"since", "wait"})
+    if unknown:  # a typo must not silently turn a long-poll into something else
+        raise ApiError(400, f"unknown parameter {unknown[0][:40]!r}: sync takes since and wait")
     since = _int_arg("since", low=0, high=2**62)
     limit = min(MAX_WAIT, float(current_app.config["LONG_POLL_SECONDS"]))
     wait = _float_arg("wait", low=0.0, high=MAX_WAIT)
@@ -78,7 +81,7 @@ def _answer(device: Device, version: int) -> dict[str, Any]:
 
 def _int_arg(name: str, *, low: int, high: int) -> int | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         value = int(raw)
@@ -91,7 +94,7 @@ def _int_arg(name: str, *, low: int, high: int) -> int | None:
 
 def _float_arg(name: str, *, low: float, high: float) -> float | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         value = float(raw)

@@ -113,6 +113,8 @@ def test_a_grant_wakes_a_waiting_sync_within_a_second(console):
 def test_sync_checks_its_parameters(console):
     secret = console.enrol()["device_secret"]
     assert console.api("GET", "/sync?since=abc", secret).json == {"error": "since must be a whole number, not 'abc'"}
+    typo = console.api("GET", "/sync?sinse=3", secret)
+    assert typo.json == {"error": "unknown parameter 'sinse': sync takes since and wait"}
     too_long = console.api("GET", "/sync?wait=60", secret)
     assert too_long.status_code == 400 and "between 0 and 25 seconds" in too_long.json["error"]
 

@@ -38,7 +38,7 @@ def test_the_server_keeps_its_contract(console, operation_id, mode):
     operation = schema.find_operation_by_id(operation_id)
     strategy = operation.as_strategy(generation_mode=mode)
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
     @given(case=strategy)
     def check(case):
         excluded = [positive_data_acceptance] if operation_id in POLICY_DEPENDENT else []

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 
 class ConsoleError(ValueError):
+    """`message` is an English template filled with `values`; pages look the template up
+    in web/catalog.py to show it in Dutch (the CLI and the API speak English)."""
+
     status = 400
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(message.format(**values) if values else message)
 
 
 class Forbidden(ConsoleError):

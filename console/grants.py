@@ -24,18 +24,18 @@ from policies.tokens import ALL_SERVICES, KINDS, issue_token, verify_token
 MAX_REASON = 200
 
 
-def can_issue(user: User, kind: str, groups: Iterable[str]) -> str | None:
+def refusal(user: User, kind: str, groups: Iterable[str]) -> Forbidden | None:
     """Why `user` may not issue this token, or None when they may."""
     if not user.active:
-        return f"user {user.username} is disabled"
+        return Forbidden("user {user} is disabled", user=user.username)
     if kind == "media" and user.role != "directie":
-        return "only directie may give permission for photos, film or sound (media tokens)"
+        return Forbidden("only directie may give permission for photos, film or sound (media tokens)")
     if user.role == "admin":
-        return "admins manage the console; exceptions and lessons are given by teachers and directie"
+        return Forbidden("admins manage the console; exceptions and lessons are given by teachers and directie")
     if user.role == "teacher":
         foreign = sorted(set(groups) - set(user.groups))
         if foreign:
-            return f"{', '.join(foreign)} is not one of your groups"
+            return Forbidden("{groups} is not one of your groups", groups=", ".join(foreign))
     return None
 
 
@@ -54,7 +54,7 @@ def minutes_until_lesson_end(policy: Policy, group: str, now: float) -> int:
     """For the "until the end of the lesson" duration: whole minutes, capped."""
     state = policy.schedule.state(group, now, remember=False)
     if not state.in_lesson or state.until is None:
-        raise ConsoleError(f"{group} has no lesson now: choose a number of minutes")
+        raise ConsoleError("{group} has no lesson now: choose a number of minutes", group=group)
     return min(policy.overrides.max_minutes, max(1, math.ceil((state.until - now) / 60)))
 
 
@@ -75,9 +75,9 @@ def issue(
 ) -> Grant:
     groups, services, reason = sorted(set(groups)), sorted(set(services)), reason.strip()
     _check_request(policy, kind, groups, services, minutes, reason)
-    refusal = can_issue(user, kind, groups)
-    if refusal:
-        raise Forbidden(refusal)
+    refused = refusal(user, kind, groups)
+    if refused:
+        raise refused
     kid, key = keyring.active_key(instance, db)
     raw = issue_token(
         key, sub=user.username, kind=kind, groups=groups, services=services, now=int(now), minutes=minutes,
@@ -100,32 +100,40 @@ def _check_request(
     policy: Policy, kind: str, groups: Sequence[str], services: Sequence[str], minutes: int, reason: str
 ) -> None:
     if kind not in KINDS:
-        raise ConsoleError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise ConsoleError("kind must be one of {kinds}, not {kind!r}", kinds=", ".join(KINDS), kind=kind)
     if not groups:
         raise ConsoleError("choose at least one group")
     unknown = [g for g in groups if g not in policy.groups]
     if unknown:
-        raise ConsoleError(f"the policy has no group {', '.join(unknown)}")
+        raise ConsoleError("the policy has no group {groups}", groups=", ".join(unknown))
     if not services:
         raise ConsoleError("choose at least one service")
     unguarded = [s for s in services if s != ALL_SERVICES and s not in policy.block]
     if unguarded:
-        raise ConsoleError(f"{', '.join(unguarded)} is not on the policy's block list, so it needs no token")
+        raise ConsoleError(
+            "{services} is not on the policy's block list, so it needs no token", services=", ".join(unguarded)
+        )
     limit = policy.overrides.max_minutes
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
         raise ConsoleError("minutes must be a whole number of at least 1")
     if minutes > limit:
-        raise ConsoleError(f"{minutes} minutes is longer than the policy allows (overrides.max_minutes: {limit})")
+        raise ConsoleError(
+            "{minutes} minutes is longer than the policy allows (overrides.max_minutes: {limit})",
+            minutes=minutes,
+            limit=limit,
+        )
     if policy.overrides.require_reason and not reason:
         raise ConsoleError("give a reason: the policy requires one (overrides.require_reason)")
     if len(reason) > MAX_REASON:
-        raise ConsoleError(f"the reason is {len(reason)} characters; keep it under {MAX_REASON}")
+        raise ConsoleError(
+            "the reason is {length} characters; keep it under {limit}", length=len(reason), limit=MAX_REASON
+        )
 
 
 def find(db: Session, jti: str) -> Grant:
     grant = db.get(Grant, jti.strip())
     if grant is None:
-        raise NotFound(f"there is no token {jti!r}")
+        raise NotFound("there is no token {jti!r}", jti=jti)
     return grant
 
 
@@ -133,12 +141,12 @@ def revoke(db: Session, user: User, jti: str, *, now: float, action: str = "revo
     grant = find(db, jti)
     if not can_manage(user, grant):
         if not visible_to(user, grant):  # as if it did not exist: other groups' tokens stay secret
-            raise NotFound(f"there is no token {jti!r}")
-        raise Forbidden(f"you may not revoke token {jti}")
+            raise NotFound("there is no token {jti!r}", jti=jti)
+        raise Forbidden("you may not revoke token {jti}", jti=jti)
     if grant.revoked_at is not None:
-        raise ConsoleError(f"token {jti} was already revoked")
+        raise ConsoleError("token {jti} was already revoked", jti=jti)
     if grant.exp <= now:
-        raise ConsoleError(f"token {jti} has already expired")
+        raise ConsoleError("token {jti} has already expired", jti=jti)
     grant.revoked_at, grant.revoked_by = now, user.username
     changes.record_groups(db, kind="revoke", at=now, groups=grant.groups)
     if action == "revoke":
@@ -150,7 +158,7 @@ def extend(db: Session, instance: Path, policy: Policy, user: User, jti: str, *,
     """A new token with the same scope from now for `minutes`; the old one is revoked."""
     old = find(db, jti)
     if not can_manage(user, old):
-        raise NotFound(f"there is no token {jti!r}")
+        raise NotFound("there is no token {jti!r}", jti=jti)
     new = issue(
         db, instance, policy, user, kind=old.kind, groups=old.groups, services=old.services, minutes=minutes,
         reason=old.reason, now=now, devices=old.devices, action="extend",

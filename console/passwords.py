@@ -7,6 +7,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from console.errors import ConsoleError
+
 _hasher = PasswordHasher()  # argon2id by default
 # A hash of nothing anyone knows: checked when the user does not exist, so a login
 # takes as long for an unknown name as for a wrong password.
@@ -33,10 +35,10 @@ def random_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def check_new(password: str) -> str | None:
+def check_new(password: str) -> ConsoleError | None:
     """Why this password is not acceptable, or None."""
     if len(password) < MIN_LENGTH:
-        return f"a password needs at least {MIN_LENGTH} characters"
+        return ConsoleError("a password needs at least {length} characters", length=MIN_LENGTH)
     if len(password) > 256:
-        return "a password may have at most 256 characters"
+        return ConsoleError("a password may have at most 256 characters")
     return None

@@ -20,11 +20,13 @@ def parse_groups(text: str, known: tuple[str, ...] | None) -> list[str]:
     groups = sorted({part.strip() for part in text.split(",") if part.strip()})
     bad = [g for g in groups if not GROUP.fullmatch(g)]
     if bad:
-        raise ConsoleError(f"group names are lowercase letters, digits and dashes: {', '.join(bad)}")
+        raise ConsoleError("group names are lowercase letters, digits and dashes: {bad}", bad=", ".join(bad))
     if known is not None:
         unknown = [g for g in groups if g not in known]
         if unknown:
-            raise ConsoleError(f"the policy has no group {', '.join(unknown)} (it has {', '.join(known)})")
+            raise ConsoleError(
+                "the policy has no group {groups} (it has {known})", groups=", ".join(unknown), known=", ".join(known)
+            )
     return groups
 
 
@@ -34,11 +36,11 @@ def add_user(
     if not USERNAME.fullmatch(username):
         raise ConsoleError("a user name is 2-64 lowercase letters, digits, dots, dashes or underscores")
     if role not in ROLES:
-        raise ConsoleError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise ConsoleError("role must be one of {roles}, not {role!r}", roles=", ".join(ROLES), role=role)
     if problem := passwords.check_new(password):
-        raise ConsoleError(problem)
+        raise problem
     if db.scalar(select(User).where(User.username == username)) is not None:
-        raise Conflict(f"there is already a user {username!r}")
+        raise Conflict("there is already a user {username!r}", username=username)
     user = User(
         username=username, role=role, password_hash=passwords.hash_password(password), created_at=now, active=True,
         failed_logins=0, locked_until=0.0,
@@ -93,6 +95,6 @@ def change_password(db: Session, user: User, old: str, new: str, *, now: float) 
     if not passwords.verify(user.password_hash, old):
         raise ConsoleError("the current password is not right")
     if problem := passwords.check_new(new):
-        raise ConsoleError(problem)
+        raise problem
     user.password_hash = passwords.hash_password(new)
     audit.record(db, at=now, actor=user.username, action="password-changed")

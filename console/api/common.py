@@ -97,8 +97,9 @@ def init_errors(app: Flask) -> None:
         if request.path.startswith(API_PREFIX):
             return error_response(exc.status, str(exc), getattr(exc, "headers", None))
         from console.web.errors import page_error
+        from console.web.i18n import translate_error
 
-        return page_error(exc.status, str(exc))
+        return page_error(exc.status, translate_error(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -13,7 +13,7 @@ from console.errors import ConsoleError
 from console.notifier import commit
 from console.ratelimit import LIMITS
 from console.web.access import current_user, home_for, login_required, safe_next, sign_in, user
-from console.web.i18n import LOCALES, translate
+from console.web.i18n import LOCALES, translate, translate_error
 
 bp = Blueprint("auth", __name__)
 
@@ -86,7 +86,7 @@ def password() -> ResponseReturnValue:
         users.change_password(session_db, user(), request.form.get("old", ""), new, now=context.now())
     except ConsoleError as exc:
         session_db.rollback()
-        return render_template("password.html", error=translate(str(exc))), 400
+        return render_template("password.html", error=translate_error(exc)), 400
     commit(session_db)
     sign_in(user())  # this session stays; every other one of this user ends
     flash(translate("Je wachtwoord is gewijzigd."))

@@ -1,5 +1,6 @@
-"""English for the pages' Dutch texts (see i18n.py). tests/console/web/test_catalog.py
-checks that every text the templates and views use has an entry."""
+"""English for the pages' Dutch texts, and Dutch for the service layer's English error
+templates (see i18n.py). tests/console/web/test_catalog.py checks that every text the
+templates and views use has an entry."""
 
 from __future__ import annotations
 
@@ -189,4 +190,49 @@ ENGLISH: dict[str, str] = {
     "verplicht": "required",
     "verzoek van leerling": "pupil's request",
     "volgende les {until}": "next lesson {until}",
+}
+
+# Errors raised by the service layer (grants.py, users.py, passwords.py) in English, as
+# the CLI shows them; the pages show them in Dutch.
+DUTCH_ERRORS: dict[str, str] = {
+    "user {user} is disabled": "gebruiker {user} is uitgeschakeld",
+    "only directie may give permission for photos, film or sound (media tokens)": (
+        "alleen de directie geeft toestemming voor foto, film of geluid (media)"
+    ),
+    "admins manage the console; exceptions and lessons are given by teachers and directie": (
+        "beheerders beheren de console; uitzonderingen en lessen geven leerkrachten en directie"
+    ),
+    "{groups} is not one of your groups": "{groups} is niet een van jouw groepen",
+    "{group} has no lesson now: choose a number of minutes": "{group} heeft nu geen les: kies een aantal minuten",
+    "kind must be one of {kinds}, not {kind!r}": "soort moet een van {kinds} zijn, niet {kind!r}",
+    "choose at least one group": "kies minstens één groep",
+    "the policy has no group {groups}": "het beleid kent groep {groups} niet",
+    "choose at least one service": "kies minstens één dienst",
+    "{services} is not on the policy's block list, so it needs no token": (
+        "{services} staat niet op de blokkeerlijst van het beleid; daar is geen uitzondering voor nodig"
+    ),
+    "minutes must be a whole number of at least 1": "kies een duur van minstens 1 minuut",
+    "{minutes} minutes is longer than the policy allows (overrides.max_minutes: {limit})": (
+        "{minutes} minuten is langer dan het beleid toestaat (hoogstens {limit})"
+    ),
+    "give a reason: the policy requires one (overrides.require_reason)": "geef een reden: het beleid vraagt erom",
+    "the reason is {length} characters; keep it under {limit}": (
+        "de reden is {length} tekens lang; houd het onder de {limit}"
+    ),
+    "there is no token {jti!r}": "uitzondering {jti!r} bestaat niet",
+    "you may not revoke token {jti}": "je mag uitzondering {jti} niet intrekken",
+    "token {jti} was already revoked": "uitzondering {jti} was al ingetrokken",
+    "token {jti} has already expired": "uitzondering {jti} is al verlopen",
+    "group names are lowercase letters, digits and dashes: {bad}": (
+        "groepsnamen bestaan uit kleine letters, cijfers en streepjes: {bad}"
+    ),
+    "the policy has no group {groups} (it has {known})": "het beleid kent groep {groups} niet (wel: {known})",
+    "role must be one of {roles}, not {role!r}": "rol moet een van {roles} zijn, niet {role!r}",
+    "there is already a user {username!r}": "er is al een gebruiker {username!r}",
+    "a user name is 2-64 lowercase letters, digits, dots, dashes or underscores": (
+        "een gebruikersnaam is 2-64 kleine letters, cijfers, punten, streepjes of liggende streepjes"
+    ),
+    "a password needs at least {length} characters": "een wachtwoord heeft minstens {length} tekens",
+    "a password may have at most 256 characters": "een wachtwoord heeft hoogstens 256 tekens",
+    "the current password is not right": "het huidige wachtwoord klopt niet",
 }

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, session
 from flask_babel import Babel, get_locale  # type: ignore[import-untyped]
 
-from console.web.catalog import ENGLISH
+from console.errors import ConsoleError
+from console.web.catalog import DUTCH_ERRORS, ENGLISH
 
 LOCALES = ("nl", "en")
 
@@ -25,6 +26,12 @@ def translate(text: str, **values: Any) -> str:
     locale = str(get_locale() or "nl")
     found = ENGLISH.get(text, text) if locale == "en" else text
     return found.format(**values) if values else found
+
+
+def translate_error(exc: ConsoleError) -> str:
+    """A service error for a page: Dutch from the catalog when the page is Dutch."""
+    dutch = DUTCH_ERRORS.get(exc.template) if current_locale() == "nl" else None
+    return dutch.format(**exc.values) if dutch else str(exc)
 
 
 def current_locale() -> str:

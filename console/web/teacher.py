@@ -14,7 +14,7 @@ from console.errors import ConsoleError
 from console.models import PupilRequest, User
 from console.notifier import commit
 from console.web.access import login_required, user
-from console.web.i18n import translate
+from console.web.i18n import translate, translate_error
 from console.web.lessons import group_now, local_time, minutes_left
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
@@ -84,7 +84,7 @@ def grant() -> ResponseReturnValue:
     except ConsoleError as exc:
         if exc.status == 403:
             raise
-        flash(str(exc), "error")
+        flash(translate_error(exc), "error")
         return redirect(url_for("teacher.home"), 303)
     flash(translate("Uitzondering gegeven tot {until}.", until=local_time(context.policy(), issued.exp, context.now())))
     return redirect(url_for("teacher.home"), 303)
@@ -108,7 +108,7 @@ def start_lesson() -> ResponseReturnValue:
     except ConsoleError as exc:
         if exc.status == 403:
             raise
-        flash(str(exc), "error")
+        flash(translate_error(exc), "error")
         return redirect(url_for("teacher.home"), 303)
     commit(session)
     flash(translate("Les gestart voor {group}.", group=group))
@@ -138,7 +138,7 @@ def extend(jti: str) -> ResponseReturnValue:
     except ConsoleError as exc:
         if exc.status in (403, 404):
             raise
-        flash(str(exc), "error")
+        flash(translate_error(exc), "error")
         return redirect(url_for("teacher.home"), 303)
     commit(session)
     flash(translate("Verlengd met {minutes} minuten.", minutes=minutes))
@@ -193,7 +193,7 @@ def approve(request_id: int) -> ResponseReturnValue:
     except ConsoleError as exc:
         if exc.status == 403:
             raise
-        flash(str(exc), "error")
+        flash(translate_error(exc), "error")
         return redirect(url_for("teacher.home"), 303)
     row.status, row.decided_by, row.decided_at, row.jti = "approved", user().username, now, issued.jti
     commit(session)

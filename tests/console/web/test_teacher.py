@@ -34,8 +34,12 @@ def test_a_bad_form_says_what_to_fix_and_grants_nothing(console):
     console.login("juf-anna")
     console.post("/teacher/grant", {"groups": "groep-7", "services": "youtube", "duration": "30", "reason": ""})
     page = console.client.get("/teacher/").get_data(as_text=True)
-    assert "give a reason" in page
+    assert "geef een reden: het beleid vraagt erom" in page
     assert grants_in_db(console) == []
+    console.post("/language", {"lang": "en"})
+    console.post("/teacher/grant", {"groups": "groep-7", "services": "youtube", "duration": "120", "reason": "x"})
+    page = console.client.get("/teacher/").get_data(as_text=True)
+    assert "120 minutes is longer than the policy allows (overrides.max_minutes: 90)" in page
 
 
 def test_extend_and_revoke(console):

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console import audit, changes
-from console.models import PolicyVersion, TimetableFile
+from console.models import Device, PolicyVersion, TimetableFile
 from policies.bundle import safe_relative_path
 from policies.errors import PolicyError, Problem
 from policies.loader import parse_policy
@@ -88,6 +88,7 @@ def save_policy(
     merged = files_for(db, text) if _parses_yaml(text) else {}
     merged.update(files or {})
     policy = validate(text, merged, label)
+    _check_devices_keep_their_groups(db, policy, label)
     for name, content in (files or {}).items():
         _put_file(db, name, content, now)
     version = PolicyVersion(text=text, created_at=now, created_by=actor)
@@ -121,6 +122,22 @@ def save_timetable(db: Session, group: str, ics: str, *, actor: str, now: float,
     changes.record(db, kind="policy", at=now)
     audit.record(db, at=now, actor=actor, action="timetable-changed", detail=f"{group}: {paths[group]}")
     return paths[group]
+
+
+def _check_devices_keep_their_groups(db: Session, policy: Policy, label: str) -> None:
+    """A policy that drops a group with laptops in it would leave them without rules."""
+    rows = db.execute(
+        select(Device.group, func.count()).where(Device.retired_at.is_(None)).group_by(Device.group)
+    ).all()
+    orphaned = [(group, count) for group, count in rows if group not in policy.groups]
+    if orphaned:
+        problems = [
+            Problem(
+                label, 1, 1, "lessons", f"group {group} still has {count} laptop(s): move them to another group first"
+            )
+            for group, count in orphaned
+        ]
+        raise PolicyError(problems)
 
 
 def _put_file(db: Session, name: str, content: str, now: float) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from console import db
 from console.models import AuditEntry, PolicyVersion, User
+from tests.conftest import EXAMPLES
 from tests.console.conftest import POLICY
 
 
@@ -121,3 +122,13 @@ def test_privacy_export_and_purge(console, capsys):
     assert "Deleted 1 counters" in capsys.readouterr().out
     assert console.cli("privacy", "export", "--device", device["device_id"]) == 0
     assert [c["hour"] for c in json.loads(capsys.readouterr().out)["counters"]] == ["2026-12-01T08"]
+
+
+def test_a_policy_that_drops_a_group_with_laptops_is_refused(console, tmp_path, capsys):
+    console.enrol("groep-7")
+    smaller = tmp_path / "smaller.yaml"
+    smaller.write_text(POLICY.replace("  groep-7:\n    weekdays: [08:30-10:15, 10:30-12:00, 12:45-14:45]\n", ""))
+    (tmp_path / "timetables").mkdir()
+    (tmp_path / "timetables" / "groep-8.ics").write_text((EXAMPLES / "timetables" / "groep-8.ics").read_text())
+    assert console.cli("policy", "import", str(smaller)) == 1
+    assert f"{smaller}:1:1: lessons: group groep-7 still has 1 laptop(s)" in capsys.readouterr().err

@@ -107,8 +107,8 @@ class BodyScanner:
         return data[:hold]
 
     def _raw(self, data: bytes, final: bool) -> int:
-        if self._seen_start:
-            return len(data)
+        if self._seen_start or not data:
+            return len(data)  # (an empty chunk says nothing about the body's start)
         if len(data) < SNIFF_BYTES and not final:
             return 0
         self._seen_start = True

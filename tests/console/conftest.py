@@ -149,7 +149,10 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if url := os.environ.get("CLASSGUARD_TEST_POSTGRES_URL"):
         yield url
         return
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    # Debian keeps the server binaries off PATH, under /usr/lib/postgresql/<version>/bin.
+    bins = [str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+    search = os.pathsep.join([os.environ.get("PATH", ""), *bins])
+    initdb, pg_ctl = shutil.which("initdb", path=search), shutil.which("pg_ctl", path=search)
     if not initdb or not pg_ctl:
         pytest.skip("no PostgreSQL here (set CLASSGUARD_TEST_POSTGRES_URL)")
     import tempfile

@@ -49,11 +49,12 @@ class ConsoleClient:
     def heartbeat(self, agent_version: str, health: dict[str, Any], counters: dict[str, dict[str, int]]) -> None:
         self._call("POST", "/heartbeat", {"agent_version": agent_version, "health": health, "counters": counters})
 
-    def ask_exception(self, service: str, message: str) -> None:
-        self._call("POST", "/requests", {"service": service, "message": message})
+    # `extra`: fields the contract allows beyond its own (the outbox's client_id, queued_at)
+    def ask_exception(self, service: str, message: str, **extra: object) -> None:
+        self._call("POST", "/requests", {**extra, "service": service, "message": message})
 
-    def report_incident(self, message: str) -> None:
-        self._call("POST", "/incidents", {"message": message})
+    def report_incident(self, message: str, **extra: object) -> None:
+        self._call("POST", "/incidents", {**extra, "message": message})
 
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None, timeout: float | None = None

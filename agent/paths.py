@@ -56,6 +56,10 @@ class StatePaths:
         return self.root / "status.json"
 
     @property
+    def outbox(self) -> Path:
+        return self.root / "outbox.json"
+
+    @property
     def lock(self) -> Path:
         return self.root / "agent.lock"
 

@@ -57,6 +57,7 @@ class Agent:
         self.pac: PacServer | None = None
         self.sync_wait = sync_wait
         self.sync: SyncLoop | None = None
+        self.client: ConsoleClient | None = None
         self.tasks: list[Any] = []  # periodic duties with .tick(agent), added by build_tasks
         self._stop = threading.Event()
         self._apply_lock = threading.RLock()
@@ -80,6 +81,7 @@ class Agent:
             raise AgentError(f"cannot serve the PAC file on {self.config.pac_url}: {exc.strerror or exc}") from exc
         self._load_cache()
         self.pac.start()
+        self.client = client = ConsoleClient(self.config.console_url, self.identity.secret)
         for task in self.tasks:
             start = getattr(task, "start", None)
             if start is not None:
@@ -87,7 +89,6 @@ class Agent:
                     start()
                 except OSError as exc:  # e.g. the tray socket: the rest must still enforce
                     self.report(f"{type(task).__name__} did not start: {exc}")
-        client = ConsoleClient(self.config.console_url, self.identity.secret)
         self.sync = SyncLoop(
             client,
             self.identity.trusted_keys,
@@ -99,7 +100,6 @@ class Agent:
             identity_update=self.update_identity,
         )
         threading.Thread(target=self.sync.run, name="sync", daemon=True).start()
-        self.client = client
 
     def stop(self) -> None:
         self._stop.set()
@@ -279,6 +279,7 @@ class Agent:
             "device_id": identity.device_id if identity else None,
             "group": identity.group if identity else None,
             "policy_version": self.state.version if self.state else None,
+            "timezone": self.policy.timezone.key if self.policy is not None else None,
             "lesson": lesson_json(view),
             "exceptions": [exception_json(t) for t in view.exceptions] if view else [],
             "proxy": self.proxy.state() if self.proxy is not None else "down",

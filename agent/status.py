@@ -8,6 +8,7 @@ host, URL or name of a person.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 from agent.lesson_view import LessonView
@@ -24,7 +25,7 @@ STATUS_KEYS = (
     "console",
     "clock_offset_s",
     "not_enforceable",
-)
+)  # `timezone` (the policy's, null before one) came later: a status without it still reads
 
 
 def iso(moment: dt.datetime | float | None) -> str | None:
@@ -68,22 +69,43 @@ def not_enrolled_status() -> dict[str, Any]:
         "not_enforceable": ["nog niet aangemeld: er is geen beleid"],
         "problems": [],
         "agent_running": False,
+        "timezone": None,
     }
 
 
 _REASON_NL = {"lesson": "les", "ad-hoc-lesson": "les (door de leerkracht gestart)"}
 
 
-def _local(value: str | None) -> str:
+def school_zone(status: dict[str, Any]) -> dt.tzinfo | None:
+    """The policy's timezone, in which a person reads every time (never the laptop's
+    zone, which may be UTC or wrong); None before the first policy."""
+    name = status.get("timezone")
+    if not isinstance(name, str):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _at(value: str | None, zone: dt.tzinfo | None) -> str:
     if value is None:
         return "onbekend"
-    return dt.datetime.fromisoformat(value).astimezone().strftime("%d-%m %H:%M")
+    moment = dt.datetime.fromisoformat(value)
+    # without a policy, the offset the time was written with (not the laptop's zone)
+    return (moment.astimezone(zone) if zone is not None else moment).strftime("%d-%m %H:%M")
 
 
 def render_dutch(status: dict[str, Any]) -> str:
-    """Human output for IT staff at the laptop (Dutch, one fact per line)."""
+    """Human output for IT staff at the laptop (Dutch, one fact per line), times in the
+    school's timezone."""
     if not status.get("enrolled"):
         return "Niet aangemeld. Meld dit apparaat aan met: classguard-agent enrol --console URL --code CODE\n"
+    zone = school_zone(status)
+
+    def _local(value: str | None) -> str:
+        return _at(value, zone)
+
     lines = [
         f"Agent:            {'draait' if status.get('agent_running') else 'draait NIET'}",
         f"Apparaat:         {status['device_id']} (groep {status['group']})",

@@ -12,25 +12,50 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from PIL import Image, ImageDraw
 
 from agent.tray import texts
 from agent.tray.client import AgentUnavailable, TrayClient
-from agent.tray.menu import Entry, answer_text, build_menu, tooltip
+from agent.tray.menu import Entry, answer_text, build_menu, glance
 
 REFRESH_S = 5.0
 
 
-def icon_image(blocking: bool, size: int = 64) -> Image.Image:
-    """A round shield: red while social media are blocked, green otherwise."""
+COLOURS: Final = {  # RGBA; each state also has its own white mark, for colour-blind children
+    "green": (40, 150, 70, 255),
+    "red": (200, 40, 40, 255),
+    "amber": (230, 150, 0, 255),
+    "grey": (128, 128, 128, 255),
+}
+
+
+def icon_image(colour: str, size: int = 64) -> Image.Image:
+    """A round badge in the state's colour with a white mark: a bar (closed) when red,
+    a tick-like dot when green, a ring when amber (open for now), a '!' when grey."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    colour = (200, 40, 40, 255) if blocking else (40, 150, 70, 255)
-    draw.ellipse((4, 4, size - 4, size - 4), fill=colour, outline=(255, 255, 255, 255), width=3)
-    draw.rectangle((size * 0.3, size * 0.45, size * 0.7, size * 0.55), fill=(255, 255, 255, 255))
+    white = (255, 255, 255, 255)
+    draw.ellipse((4, 4, size - 4, size - 4), fill=COLOURS[colour], outline=white, width=3)
+    if colour == "red":
+        draw.rectangle((size * 0.3, size * 0.45, size * 0.7, size * 0.55), fill=white)
+    elif colour == "amber":
+        draw.ellipse((size * 0.36, size * 0.36, size * 0.64, size * 0.64), outline=white, width=4)
+    elif colour == "grey":
+        draw.rectangle((size * 0.46, size * 0.25, size * 0.54, size * 0.58), fill=white)
+        draw.rectangle((size * 0.46, size * 0.66, size * 0.54, size * 0.74), fill=white)
+    else:
+        draw.ellipse((size * 0.42, size * 0.42, size * 0.58, size * 0.58), fill=white)
     return image
+
+
+def window_title(text: str, backend_module: str) -> str:
+    """pystray's xorg backend sets WM_NAME as Latin-1 and fails on an em dash; there
+    the dash becomes a hyphen. Other backends take the text as it is."""
+    if backend_module.endswith("_xorg"):
+        return text.replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+    return text
 
 
 class TrayApp:
@@ -42,12 +67,15 @@ class TrayApp:
         self.state: dict[str, Any] | None = None
         self.message: str | None = None
         self._stop = threading.Event()
-        self.icon = pystray.Icon(texts.TITLE, icon_image(False), texts.TITLE, menu=self._menu())
+        self.icon = pystray.Icon(texts.TITLE, icon_image("grey"), texts.TITLE, menu=self._menu())
+        self.colour = "grey"
 
     def refresh(self) -> None:
         self.state = self.client.state()
-        self.icon.icon = icon_image(bool(self.state and self.state.get("blocked")))
-        self.icon.title = tooltip(self.state)[:120]
+        now = glance(self.state)
+        self.colour = now.colour
+        self.icon.icon = icon_image(now.colour)
+        self.icon.title = window_title(now.text, type(self.icon).__module__)[:120]
         self._show_menu()
 
     def _show_menu(self) -> None:

@@ -36,8 +36,9 @@ WINDOW_S: Final = 600.0
 class TrayBackend(Protocol):
     def tray_state(self) -> dict[str, Any]: ...
     def guarded_services(self) -> set[str]: ...
-    def ask_exception(self, service: str, message: str) -> bool: ...
-    def report_incident(self, message: str) -> bool: ...
+    # each returns "sent", "queued" (kept on disk, delivered later) or "failed"
+    def ask_exception(self, service: str, message: str) -> str: ...
+    def report_incident(self, message: str) -> str: ...
 
 
 def peer_credentials(sock: socket.socket) -> tuple[int, int, int]:
@@ -100,13 +101,13 @@ class LocalApi:
                 return {"ok": False, "error": "unknown message"}
             if not self._may_send(uid):
                 return {"ok": False, "error": "too many"}
-            return {"ok": self.backend.ask_exception(service, message)}
+            return _answer(self.backend.ask_exception(service, message))
         message = request.get("message")
         if message not in REPORT_MESSAGES:
             return {"ok": False, "error": "unknown message"}
         if not self._may_send(uid):
             return {"ok": False, "error": "too many"}
-        return {"ok": self.backend.report_incident(message)}
+        return _answer(self.backend.report_incident(message))
 
     def _may_send(self, uid: int) -> bool:
         now = self.clock.monotonic()
@@ -118,6 +119,14 @@ class LocalApi:
                 return False
             sent.append(now)
             return True
+
+
+def _answer(delivery: str) -> dict[str, Any]:
+    if delivery == "sent":
+        return {"ok": True}
+    if delivery == "queued":
+        return {"ok": True, "queued": True}
+    return {"ok": False, "error": "not sent"}
 
 
 def _handler(api: LocalApi) -> type[socketserver.StreamRequestHandler]:

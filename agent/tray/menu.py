@@ -1,6 +1,7 @@
-"""The tray's menu as plain data, built from the agent's state: what is blocked now and
-until when, ask for an exception, report a problem, what this app keeps. Pure, so it
-is tested without a display; app.py turns it into a pystray menu."""
+"""The tray's menu as plain data, built from the agent's state: the state at a glance
+(colour and tooltip), what is blocked now and until when, ask for an exception, report
+a problem, what this app keeps, the school's rules. Pure, so it is tested without a
+display; app.py turns it into a pystray menu and an icon."""
 
 from __future__ import annotations
 
@@ -17,10 +18,33 @@ class Entry:
     children: tuple[Entry, ...] = ()
 
 
+@dataclass(frozen=True)
+class Glance:
+    colour: str  # green | red | amber | grey (app.py draws it)
+    text: str  # the tooltip, exactly
+
+
+def glance(state: dict[str, Any] | None) -> Glance:
+    """The state at a glance. Grey when the agent cannot be reached or has no policy
+    yet: then nothing is enforced and the child should tell someone."""
+    if state is None or not state.get("ready", True):
+        return Glance("grey", texts.GLANCE_BROKEN)
+    exceptions = state.get("exceptions") or []
+    if state.get("in_lesson") and exceptions:
+        parts = ", ".join(f"{', '.join(e['services'])} tot {e['until']}" for e in exceptions)
+        return Glance("amber", texts.GLANCE_EXCEPTION.format(exceptions=parts))
+    blocked = state.get("blocked") or []
+    if blocked:
+        return Glance("red", texts.GLANCE_LESSON.format(until=blocked[0].get("until") or state.get("until") or "?"))
+    return Glance("green", texts.GLANCE_FREE)
+
+
 def status_lines(state: dict[str, Any] | None) -> list[str]:
+    lines = [glance(state).text]
     if state is None:
-        return [texts.NO_CONNECTION]
-    lines = []
+        return [*lines, texts.NO_CONNECTION]
+    if not state.get("ready", True):
+        return [*lines, texts.NO_POLICY, texts.NO_CONNECTION]
     blocked = state.get("blocked") or []
     if blocked:
         lines.append(texts.BLOCKED_NOW.format(until=blocked[0].get("until") or "?"))
@@ -34,7 +58,7 @@ def status_lines(state: dict[str, Any] | None) -> list[str]:
 
 
 def tooltip(state: dict[str, Any] | None) -> str:
-    return " ".join(status_lines(state)[:2]).strip()
+    return glance(state).text
 
 
 def build_menu(state: dict[str, Any] | None, message: str | None = None) -> tuple[Entry, ...]:
@@ -52,6 +76,7 @@ def build_menu(state: dict[str, Any] | None, message: str | None = None) -> tupl
         entries.append(Entry(texts.ASK_MENU, children=(Entry(texts.ASK_NOTHING),)))
     entries.append(Entry(texts.REPORT_MENU, children=tuple(Entry(m, ("report", m)) for m in texts.REPORT_MESSAGES)))
     entries.append(Entry(texts.PRIVACY_MENU, children=tuple(Entry(line) for line in texts.PRIVACY_TEXT)))
+    entries.append(Entry(texts.PROTOCOL_MENU, children=tuple(Entry(line) for line in texts.PROTOCOL_TEXT)))
     entries.append(Entry(texts.QUIT, ("quit",)))
     return tuple(entries)
 
@@ -59,6 +84,8 @@ def build_menu(state: dict[str, Any] | None, message: str | None = None) -> tupl
 def answer_text(action: str, answer: dict[str, Any] | None) -> str:
     if answer is None:
         return texts.SEND_FAILED
+    if answer.get("ok") and answer.get("queued"):
+        return texts.ASK_QUEUED if action == "ask" else texts.REPORT_QUEUED
     if answer.get("ok"):
         return texts.ASK_SENT if action == "ask" else texts.REPORT_SENT
     return texts.TOO_MANY if answer.get("error") == "too many" else texts.SEND_FAILED

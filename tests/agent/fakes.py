@@ -4,6 +4,7 @@ proxy executable that honours classguard-proxy's interface, and a settable clock
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import threading
 import time
@@ -59,6 +60,8 @@ class ConsoleState:
     incidents: list[dict[str, Any]] = field(default_factory=list)
     enrolments: list[dict[str, Any]] = field(default_factory=list)
     syncs: int = 0
+    report_status: int = 200  # what asks and reports get (429, 400, ...); kept only on 200
+    lose_answers: int = 0  # asks/reports to keep but answer with a dropped connection (a lost response)
     wait: float = 0.3  # long-poll, short in tests
 
     def bundle(self) -> str:
@@ -195,7 +198,15 @@ def _handler(console: FakeConsole) -> type[BaseHTTPRequestHandler]:
             if target is None:
                 self._send(404, {"error": "no such call"})
                 return
+            if path != "/api/v1/heartbeat" and state.report_status != 200:
+                self._send(state.report_status, {"error": "refused by the test"})
+                return
             target.append(body)
+            if path != "/api/v1/heartbeat" and state.lose_answers > 0:
+                state.lose_answers -= 1
+                self.close_connection = True  # the console has it; the agent never hears so
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self._send(200, {})
 
     return Handler

@@ -165,8 +165,8 @@ def test_in_a_lesson_the_app_is_closed_and_the_status_says_until_when(
         assert state["notices"] == ["youtube is gesloten: nu is het les."]
         assert tray.call("ask", service="youtube", message=ASK_MESSAGES[0]) == {"ok": True}
         assert tray.call("report", message=REPORT_MESSAGES[0]) == {"ok": True}
-        assert console.state.requests == [{"service": "youtube", "message": ASK_MESSAGES[0]}]
-        assert console.state.incidents == [{"message": REPORT_MESSAGES[0]}]
+        assert [(r["service"], r["message"]) for r in console.state.requests] == [("youtube", ASK_MESSAGES[0])]
+        assert [r["message"] for r in console.state.incidents] == [REPORT_MESSAGES[0]]
     finally:
         if app.poll() is None:
             app.kill()

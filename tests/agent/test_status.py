@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from agent.status import STATUS_KEYS, not_enrolled_status, render_dutch
 
 
@@ -54,3 +58,33 @@ def test_not_enrolled() -> None:
     status = not_enrolled_status()
     assert set(STATUS_KEYS) <= set(status) and status["proxy"] == "down"
     assert render_dutch(status).startswith("Niet aangemeld.")
+
+
+def test_times_are_read_in_the_school_timezone_whatever_the_laptop_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lesson that ends at midnight in Amsterdam, on a laptop whose zone is UTC."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        midnight = "2026-12-18T23:00:00+00:00"
+        lesson = {"in_lesson": True, "day_off": False, "until": midnight, "blocked": []}
+        status = {**sample(), "timezone": "Europe/Amsterdam", "lesson": lesson, "last_sync": midnight}
+        status["exceptions"] = [{"kind": "exception", "services": ["tiktok"], "until": midnight, "id": "j"}]
+        text = render_dutch(status)
+        assert "Les:              ja, tot 19-12 00:00\n" in text
+        assert "Uitzondering:     exception voor tiktok tot 19-12 00:00\n" in text
+        assert "laatste sync 19-12 00:00\n" in text
+        assert "23:00" not in text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_without_a_policy_times_keep_the_offset_they_were_written_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        text = render_dutch({**sample(), "lesson": None, "last_sync": "2026-12-01T08:00:00+00:00"})
+        assert "laatste sync 01-12 08:00\n" in text
+    finally:
+        monkeypatch.undo()
+        time.tzset()

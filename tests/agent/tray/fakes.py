@@ -6,11 +6,12 @@ from typing import Any
 
 
 class RecordingBackend:
-    def __init__(self, online: bool = True) -> None:
-        self.online = online
+    def __init__(self, delivery: str = "sent") -> None:
+        self.delivery = delivery  # what the agent's outbox says: sent | queued | failed
         self.asks: list[tuple[str, str]] = []
         self.reports: list[str] = []
         self.state: dict[str, Any] = {
+            "ready": True,
             "in_lesson": True,
             "until": "10:15",
             "blocked": [{"service": "youtube", "title": "YouTube", "until": "10:15"}],
@@ -24,10 +25,10 @@ class RecordingBackend:
     def guarded_services(self) -> set[str]:
         return {"youtube", "instagram"}
 
-    def ask_exception(self, service: str, message: str) -> bool:
+    def ask_exception(self, service: str, message: str) -> str:
         self.asks.append((service, message))
-        return self.online
+        return self.delivery
 
-    def report_incident(self, message: str) -> bool:
+    def report_incident(self, message: str) -> str:
         self.reports.append(message)
-        return self.online
+        return self.delivery

@@ -1,6 +1,7 @@
 """A real tray icon: Xvfb, the trayer system tray, `classguard-agent tray` with the
-xorg backend, talking to a real LocalApi. Checks that the icon docks into the tray,
-carries the agent's state as its title and is drawn red (something is blocked)."""
+xorg backend, talking to a real LocalApi. For each of the four states it checks that
+the icon docks into the tray, carries the state's words as its title, and that a
+screenshot of the screen shows it in the state's colour (saved as PNG for a look)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from typing import Any
 
 import pytest
 
+from agent.tray.app import COLOURS, window_title
 from agent.tray.local_api import LocalApi
+from agent.tray.menu import glance
 from tests.agent.fakes import wait_for
+from tests.agent.tray.fakes import RecordingBackend
+from tests.agent.tray.test_menu import EXCEPTION, FREE
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(
@@ -24,7 +29,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def display() -> Iterator[str]:
     read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
@@ -50,13 +55,18 @@ def display() -> Iterator[str]:
 def windows(name: str) -> list[tuple[list[Any], Any]]:
     """(ancestors, window) for every window on the display."""
     import Xlib.display
+    import Xlib.error
 
     disp = Xlib.display.Display(name)
     found: list[tuple[list[Any], Any]] = []
 
     def walk(window: Any, ancestors: list[Any]) -> None:
         found.append((ancestors, window))
-        for child in window.query_tree().children:
+        try:
+            children = window.query_tree().children
+        except Xlib.error.BadWindow:  # gone while we looked (the tray starts and stops windows)
+            return
+        for child in children:
             walk(child, [*ancestors, window])
 
     walk(disp.screen().root, [])
@@ -64,33 +74,86 @@ def windows(name: str) -> list[tuple[list[Any], Any]]:
 
 
 def classguard_icon(name: str) -> tuple[list[Any], Any] | None:
+    import Xlib.error
+
     for ancestors, window in windows(name):
-        if (window.get_wm_class() or ("", ""))[1] == "classguard":
-            return ancestors, window
+        try:
+            if (window.get_wm_class() or ("", ""))[1] == "classguard":
+                return ancestors, window
+        except Xlib.error.BadWindow:
+            continue
     return None
 
 
+def screenshot(name: str, path: Path) -> Any:
+    """The whole screen as a PIL image (and a PNG beside the test's files)."""
+    import Xlib.display
+    import Xlib.X
+    from PIL import Image
+
+    disp = Xlib.display.Display(name)
+    root = disp.screen().root
+    geometry = root.get_geometry()
+    raw = root.get_image(0, 0, geometry.width, geometry.height, Xlib.X.ZPixmap, 0xFFFFFFFF)
+    image = Image.frombytes("RGB", (geometry.width, geometry.height), raw.data, "raw", "BGRX")
+    image.save(path)
+    return image
+
+
+def icon_box(name: str, icon: Any) -> tuple[int, int, int, int]:
+    import Xlib.display
+
+    root = Xlib.display.Display(name).screen().root
+    origin = root.translate_coords(icon, 0, 0)
+    geometry = icon.get_geometry()
+    return origin.x, origin.y, origin.x + geometry.width, origin.y + geometry.height
+
+
+def dominant_colour(image: Any) -> str | None:
+    """Which of the four state colours most pixels of the icon are close to."""
+    counts = dict.fromkeys(COLOURS, 0)
+    raw = image.convert("RGB").tobytes()
+    for pixel in zip(raw[0::3], raw[1::3], raw[2::3], strict=True):
+        for colour, rgba in COLOURS.items():
+            if sum(abs(a - b) for a, b in zip(pixel[:3], rgba[:3], strict=True)) < 60:
+                counts[colour] += 1
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] > 20 else None
+
+
+@pytest.mark.parametrize("state", ["green", "red", "amber", "grey"])
 def test_the_icon_docks_in_the_tray_and_shows_the_state(
-    display: str, api: LocalApi, write_config: Callable[..., Path]
+    display: str,
+    api: LocalApi,
+    backend: RecordingBackend,
+    write_config: Callable[..., Path],
+    tmp_path: Path,
+    state: str,
 ) -> None:
+    wanted = {"green": FREE, "red": backend.state, "amber": EXCEPTION, "grey": None}[state]
+    expected = glance(wanted)
+    assert expected.colour == state
+    if wanted is None:
+        api.stop()  # the agent is unreachable
+    else:
+        backend.state = wanted
     assert wait_for(lambda: any((w.get_wm_class() or ("", ""))[1] == "Trayer" for _, w in windows(display)))
     config = write_config(tray_socket=str(api.path))
     env = {**os.environ, "DISPLAY": display, "PYSTRAY_BACKEND": "xorg", "PYTHONPATH": str(REPO)}
     tray = subprocess.Popen([sys.executable, "-m", "agent.cli", "--config", str(config), "tray"], env=env, cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    title = window_title(expected.text, "pystray._xorg")
     try:
         assert wait_for(lambda: classguard_icon(display) is not None, timeout=20)
-        assert wait_for(lambda: (classguard_icon(display) or ([], None))[1].get_wm_name().startswith("Nu is het les"))
+        assert wait_for(lambda: (classguard_icon(display) or ([], None))[1].get_wm_name() == title)
         found = classguard_icon(display)
         assert found is not None
         ancestors, icon = found
         assert any((w.get_wm_class() or ("", ""))[1] == "trayer" for w in ancestors)  # docked in trayer's panel
-        geometry = icon.get_geometry()
-        image = icon.get_image(0, 0, geometry.width, geometry.height, 2, 0xFFFFFFFF)  # ZPixmap, BGRX
-        pixels = image.data
-        reds = sum(1 for i in range(0, len(pixels), 4) if pixels[i + 2] > 150 and pixels[i + 1] < 80)
-        assert reds > 20, "the icon should be drawn red while YouTube is blocked"
-        assert api.callers and api.callers[-1][2] == "state"
+        shot = screenshot(display, tmp_path / f"tray-{state}.png")
+        assert dominant_colour(shot.crop(icon_box(display, icon))) == state, f"see {tmp_path}/tray-{state}.png"
+        if wanted is not None:
+            assert api.callers and api.callers[-1][2] == "state"
     finally:
         tray.terminate()
         tray.wait(timeout=10)

@@ -4,6 +4,7 @@ never stored), and makes a new version, which laptops receive through sync."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,13 +23,19 @@ from policies.model import Policy
 _cache: dict[tuple[int, str], Policy] = {}
 
 
-def ical_paths(text: str) -> dict[str, str]:
-    """group → the `ical:` path the policy text names (only for a text that parsed)."""
+@functools.lru_cache(maxsize=16)
+def _ical_paths(text: str) -> tuple[tuple[str, str], ...]:
     document = yaml.safe_load(text) or {}
     lessons = document.get("lessons") or {}
-    return {
-        group: str(entry["ical"]) for group, entry in lessons.items() if isinstance(entry, dict) and "ical" in entry
-    }
+    return tuple(
+        (group, str(entry["ical"])) for group, entry in lessons.items() if isinstance(entry, dict) and "ical" in entry
+    )
+
+
+def ical_paths(text: str) -> dict[str, str]:
+    """group → the `ical:` path the policy text names (only for a text that parsed).
+    Remembered per text: every sync asks, and parsing YAML cost most of a sync's time."""
+    return dict(_ical_paths(text))
 
 
 def validate(text: str, files: Mapping[str, str], label: str = "policy.yaml") -> Policy:

@@ -28,6 +28,7 @@ bench: venv
 	@CLASSGUARD_APT_EXTRA="squid tinyproxy" bash .ci/bootstrap
 	@$(PY) bench/decide.py
 	@$(PY) bench/proxy.py
+	@$(PY) bench/propagation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

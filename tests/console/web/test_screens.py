@@ -109,3 +109,15 @@ def test_screens_of_directie_and_admin(served, browser):
     admin.screenshot(path=str(ARTIFACTS / "admin-policy-errors.png"), full_page=True)
     assert "regel 4:1" in admin.inner_text(".problems")
     assert not [p for p in problems if "Content Security Policy" in p], problems
+
+
+@pytest.mark.parametrize("user", ["juf-anna", "directeur"])
+def test_pages_fit_a_phone(served, browser, user):
+    """A teacher between two lessons may have only a phone: nothing scrolls sideways."""
+    _console, base = served
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    sign_in(page, base, user)
+    overflowing = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / f"phone-{user}-home.png"), full_page=True)
+    assert overflowing <= 0, f"the page is {overflowing}px wider than a phone"

@@ -1,4 +1,4 @@
-"""classguard-agent: enrol, run, status, tray.
+"""classguard-agent: enrol, run, status, tray, settings plan.
 
 Exit codes: 0 ok; 1 something the operator must fix (not enrolled, already running,
 console refused); 2 the command line or the config file is wrong. Errors are one
@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     status.set_defaults(run=_status)
     tray = commands.add_parser("tray", help="the tray icon for the person at the laptop")
     tray.set_defaults(run=_tray)
+    settings_cmd = commands.add_parser("settings", help="the system settings the agent keeps")
+    settings_sub = settings_cmd.add_subparsers(dest="settings_command", required=True, metavar="ACTION",
+                                               parser_class=_Parser)  # fmt: skip
+    plan = settings_sub.add_parser("plan", help="print what would be set for this config's PAC URL; changes nothing")
+    plan.add_argument("--platform", choices=("linux", "windows", "macos"), help="default: this machine's")
+    plan.add_argument("--json", action="store_true", help="one JSON object (the only output format)")
+    plan.set_defaults(run=_settings_plan)
     return parser
 
 
@@ -123,6 +130,16 @@ def _status(config: Config, args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(status, sort_keys=True) + "\n")
     else:
         sys.stdout.write(render_dutch(status))
+    return 0
+
+
+def _settings_plan(config: Config, args: argparse.Namespace) -> int:
+    from agent.settings_plan import current_platform, plan_document
+
+    if not args.json:
+        raise UsageError("settings plan: add --json (the plan is printed as JSON only)")
+    document = plan_document(config.pac_url, args.platform or current_platform(sys.platform))
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     return 0
 
 

@@ -174,26 +174,36 @@ class Agent:
         self.time.restore(last_trusted)
         self.apply(state, from_cache=True)
 
-    def apply(self, state: SyncState, *, from_cache: bool = False) -> None:
-        """Put a verified sync into force: files for the proxy, PAC, cache."""
+    def apply(self, state: SyncState, *, from_cache: bool = False) -> bool:
+        """Put a verified sync into force: files for the proxy, PAC, cache. False when
+        it could not be (the previous state stays in force; the sync loop retries)."""
         with self._apply_lock:
             try:
                 policy = write_policy_dir(self.paths.policy_dir, state)
+                write_overrides(self.paths, state)
             except PolicyError as exc:
                 self.report(f"policy version {state.version} does not load; keeping the previous one: {exc}")
-                return
-            except ValueError as exc:
-                self.report(f"policy version {state.version} cannot be written: {exc}")
-                return
-            write_overrides(self.paths, state)
+                return False
+            except (ValueError, OSError) as exc:  # OSError: e.g. a full disk; atomic writes left the old files
+                self.report(f"policy version {state.version} cannot be written; keeping the previous one: {exc}")
+                return False
             if self.pac is not None:
                 self.pac.update(policy)
-            if not from_cache and self.cache is not None:
-                self.cache.save(state, self.time.seconds())
-                self._last_cache_save = self.clock.monotonic()
+            if not from_cache:
+                self._save_cache(state)
             self._write_clock(force=True)
             self._ensure_proxy()
             self.state, self.policy = state, policy  # last: whoever sees the new state sees it all in force
+            return True
+
+    def _save_cache(self, state: SyncState) -> None:
+        if self.cache is None:
+            return
+        try:
+            self.cache.save(state, self.time.seconds())
+        except OSError as exc:  # the previous cache files are whole (atomic writes): offline uses those
+            self.report(f"the policy cache could not be written; the last good one is kept: {exc}")
+        self._last_cache_save = self.clock.monotonic()
 
     def _ensure_proxy(self) -> None:
         assert self.identity is not None
@@ -233,10 +243,12 @@ class Agent:
                 log.exception("task %s failed", type(task).__name__)
                 self.report(f"{type(task).__name__} failed: {exc}")
         due = self.clock.monotonic() - self._last_cache_save >= CACHE_REFRESH_S
-        if self.state is not None and self.cache is not None and due:
-            self.cache.save(self.state, self.time.seconds())  # moves the "never before" floor on
-            self._last_cache_save = self.clock.monotonic()
-        write_json_atomic(self.paths.status, self.status(), mode=0o644)
+        if self.state is not None and due:
+            self._save_cache(self.state)  # moves the "never before" floor on
+        try:
+            write_json_atomic(self.paths.status, self.status(), mode=0o644)
+        except OSError as exc:
+            log.warning("status file not written: %s", exc)
 
     def _check_policy_files(self) -> None:
         with self._apply_lock:

@@ -31,7 +31,7 @@ class SyncLoop:
         client: ConsoleClient,
         keys: Any,
         trusted_time: TrustedTime,
-        apply: Callable[[SyncState], None],
+        apply: Callable[[SyncState], bool | None],
         report: Callable[[str], None],
         *,
         current: SyncState | None = None,
@@ -78,12 +78,15 @@ class SyncLoop:
             log.info("sync failed (%s); next try in %.1f s", exc, delay)
             return delay
         try:
-            self._take(answer)
+            in_force = self._take(answer)
         except (BundleError, ValueError) as exc:
             self.online = True  # reachable, but what it sent is refused
             self.last_error = f"the console sent something that does not verify: {exc}"
             self.report(self.last_error)
             return self.backoff.next_delay()  # no reset: a console that keeps sending junk is not hammered
+        if not in_force:  # verified but not put into force (disk full, does not load): again later
+            self.online = True
+            return self.backoff.next_delay()
         self.backoff.reset()
         self.last_error = None
         self.online = True  # after the answer is in force: "online" implies time and policy are current
@@ -107,7 +110,7 @@ class SyncLoop:
         if set(self.keys) != set(before):
             self.report(f"the console's signing keys changed: now trusting {', '.join(sorted(self.keys))}")
 
-    def _take(self, answer: dict[str, Any]) -> None:
+    def _take(self, answer: dict[str, Any]) -> bool:
         server_time = answer.get("server_time")
         if not isinstance(server_time, int | float) or isinstance(server_time, bool):
             raise ValueError("the answer has no server_time")
@@ -125,9 +128,10 @@ class SyncLoop:
         if self.current is not None and state.version < self.current.version:
             raise ValueError(f"policy version {state.version} is older than the one in force ({self.current.version})")
         changed = self.current is None or state != self.current or self._moved
+        if changed and self.apply(state) is False:
+            return False  # self.current stays: the next sync asks for this again
         self.current = state
-        if changed:
-            self.apply(state)
+        return True
 
 
 def _trusted_channel(url: str) -> bool:

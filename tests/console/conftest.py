@@ -126,11 +126,102 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
-@pytest.fixture
-def console(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[Console]:
+# These modules run twice: on SQLite and on a real PostgreSQL server (the database a
+# school board's shared console uses). The rest run on SQLite only, to keep `make test` quick.
+BOTH_DATABASES = {"test_api_sync", "test_api_enroll", "test_api_reports", "test_grants"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if "console" in metafunc.fixturenames and module in BOTH_DATABASES:
+        metafunc.parametrize("console", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str, template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The template instance, once more on PostgreSQL: a database each test copies
+    (CREATE DATABASE ... TEMPLATE is a file copy, fast) and its instance folder."""
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS cg_template"))
+        connection.execute(text("CREATE DATABASE cg_template"))
+    admin.dispose()
+    url = postgres_url.rsplit("/", 1)[0] + "/cg_template"
+    root = tmp_path_factory.mktemp("pg-template")
+    instance = root / "instance"
+    clock = FakeClock(START - 86400)
+    previous = os.environ.get("CLASSGUARD_DATABASE_URL")
+    os.environ["CLASSGUARD_DATABASE_URL"] = url
+    try:
+        policy_file = root / "school.yaml"
+        policy_file.write_text(POLICY, encoding="utf-8")
+        (root / "timetables").mkdir()
+        shutil.copy(EXAMPLES / "timetables" / "groep-8.ics", root / "timetables" / "groep-8.ics")
+        assert main(["--instance", str(instance), "init"], clock=clock) == 0
+        assert main(["--instance", str(instance), "policy", "import", str(policy_file)], clock=clock) == 0
+        app = create_app({"INSTANCE": str(instance)}, clock=clock)
+        with app.app_context():
+            from console import db, users
+            from console.db import database
+            from console.notifier import notifier
+
+            session = db.session()
+            for name, (role, groups) in USERS.items():
+                users.add_user(session, name, role=role, groups=groups.split(",") if groups else [],
+                               password=PASSWORD, actor="test", now=clock.seconds())  # fmt: skip
+            session.commit()
+            session.close()
+        notifier(app).close()
+        database(app).engine.dispose()
+    finally:
+        if previous is None:
+            os.environ.pop("CLASSGUARD_DATABASE_URL", None)
+        else:
+            os.environ["CLASSGUARD_DATABASE_URL"] = previous
+    return postgres_url, instance
+
+
+def _postgres_copy(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from sqlalchemy import create_engine, text
+
+    server, template_instance = request.getfixturevalue("postgres_template")
+    name = f"cg_{abs(hash(request.node.nodeid)) % 10**12}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        # A template must have no other session; a console's change listener that the
+        # template's set-up left behind would otherwise make the copy fail.
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'cg_template' AND pid <> pg_backend_pid()"
+            )
+        )
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE cg_template"))
+    admin.dispose()
+    monkeypatch.setenv("CLASSGUARD_DATABASE_URL", server.rsplit("/", 1)[0] + "/" + name)
     instance = tmp_path / "instance"
-    shutil.copytree(template, instance)
+    shutil.copytree(template_instance, instance)
+    return instance
+
+
+@pytest.fixture
+def console(
+    request: pytest.FixtureRequest, template: Path, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Console]:
+    if getattr(request, "param", "sqlite") == "postgres":
+        instance = _postgres_copy(request, tmp_path, monkeypatch)
+    else:
+        instance = tmp_path / "instance"
+        shutil.copytree(template, instance)
     app = create_app({"INSTANCE": str(instance), "TESTING": True}, clock=clock)
+    from console.db import database as _database
+
+    expected = "postgresql" if getattr(request, "param", "sqlite") == "postgres" else "sqlite"
+    assert _database(app).engine.dialect.name == expected
     yield Console(app, app.test_client(), clock, instance)
     from console.db import database
     from console.notifier import notifier

@@ -121,3 +121,28 @@ def test_pages_fit_a_phone(served, browser, user):
     overflowing = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     page.screenshot(path=str(ARTIFACTS / f"phone-{user}-home.png"), full_page=True)
     assert overflowing <= 0, f"the page is {overflowing}px wider than a phone"
+
+
+def test_teacher_grants_sees_it_listed_and_synced_then_revokes(served, browser):
+    """The three clicks of a teacher between two lessons, checked at the laptop's end."""
+    import jwt
+
+    console, base = served
+    device = console.enrol()
+    secret = device["device_secret"]
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(page, base, "juf-anna")
+    page.select_option("select[name=services]", ["youtube"])
+    page.fill("input[name=reason]", "filmpje aardrijkskunde")
+    page.click("form[action$='/teacher/grant'] button[type=submit]")
+    page.wait_for_load_state()
+    listed = page.locator("table tr", has_text="filmpje aardrijkskunde")
+    assert listed.count() == 1 and "youtube" in listed.inner_text()
+    tokens = console.api("GET", "/sync", secret).json["tokens"]
+    claims = [jwt.decode(t, options={"verify_signature": False}) for t in tokens]
+    granted = [c for c in claims if c["services"] == ["youtube"] and c["reason"] == "filmpje aardrijkskunde"]
+    assert len(granted) == 1
+    listed.locator("button:has-text('Intrekken')").click()
+    page.wait_for_load_state()
+    assert page.locator("table tr", has_text="filmpje aardrijkskunde").count() == 0
+    assert granted[0]["jti"] in console.api("GET", "/sync", secret).json["revoked"]

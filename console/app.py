@@ -10,7 +10,7 @@ from flask import Flask
 
 from console import config as config_module
 from console import db, notifier
-from console.clock import Clock, SystemClock
+from console.clock import Clock, OffsetClock, SystemClock
 from console.ratelimit import RateLimiter
 
 
@@ -21,7 +21,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, clock: Clock | None
     instance = Path(settings.pop("INSTANCE", None) or os.environ.get("CLASSGUARD_INSTANCE") or "instance").resolve()
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
     app.config.update(config_module.load_config(instance, settings))
-    app.extensions["classguard.clock"] = clock or SystemClock()
+    offset = float(app.config["CLOCK_OFFSET_SECONDS"])
+    app.extensions["classguard.clock"] = clock or (OffsetClock(offset) if offset else SystemClock())
     app.extensions["classguard.limiter"] = RateLimiter()
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -34,6 +34,26 @@ class SystemClock:
         return system.monotonic()
 
 
+class OffsetClock:
+    """The system clock shifted by a fixed number of seconds (config CLOCK_OFFSET_SECONDS).
+    For demonstrations and end-to-end tests only: laptops take the console's time as
+    trusted time, so this is how "the lesson is over" is shown without waiting for it.
+    Monotonic time is not shifted: deadlines still pass at the normal rate."""
+
+    def __init__(self, offset_seconds: float) -> None:
+        self.offset = float(offset_seconds)
+        self._system = SystemClock()
+
+    def now(self) -> dt.datetime:
+        return self._system.now() + dt.timedelta(seconds=self.offset)
+
+    def seconds(self) -> float:
+        return self._system.seconds() + self.offset
+
+    def monotonic(self) -> float:
+        return self._system.monotonic()
+
+
 class FakeClock:
     """A clock that stands still until told to move. Its monotonic time moves with its
     wall time, and also with real time (a long-poll's deadline must pass in a test)."""

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "NOTIFIER": "auto",  # auto (postgres for PostgreSQL, else polling) | polling | memory | postgres
     "NOTIFY_POLL_SECONDS": 0.5,  # SQLite: how often each process looks for changes made elsewhere
+    "CLOCK_OFFSET_SECONDS": 0,  # demos and end-to-end tests only: shift the console's (and laptops') time
 }
 
 

@@ -96,3 +96,16 @@ def test_every_data_file_ships_in_the_package():
         and (path.suffix != ".py" or "migrations" in path.parts)
     }  # fmt: skip
     assert sorted(str(p.relative_to(root)) for p in needed - shipped) == []
+
+
+def test_a_configured_clock_offset_shifts_the_consoles_time(tmp_path):
+    """(Demos and end-to-end tests move 'now' this way; laptops follow the console.)"""
+    from console.app import create_app
+    from console.clock import OffsetClock
+    from policies.clock import wall_seconds
+
+    (tmp_path / "config.toml").write_text("CLOCK_OFFSET_SECONDS = 7200\n")
+    app = create_app({"INSTANCE": str(tmp_path), "SECRET_KEY": "x"})
+    clock = app.extensions["classguard.clock"]
+    assert isinstance(clock, OffsetClock)
+    assert abs(clock.seconds() - wall_seconds() - 7200) < 5

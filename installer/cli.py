@@ -1,0 +1,83 @@
+"""classguard-install [--root DIR] [--dry-run] [--unattended] COMMAND
+
+Exit status: 0 done, 1 failed (the message says what to do; the machine is as it was),
+2 the command line is wrong (argparse's message)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from installer import laptop_commands, status
+from installer.agent_config import DEFAULT_PAC_PORT, DEFAULT_PROXY_PORT
+from installer.errors import InstallError
+from installer.venv_step import default_python
+
+PROG = "classguard-install"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage line
+        return int(exc.code or 0)
+    if getattr(args, "code", None) and not getattr(args, "console", None):
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(f"{PROG}: error: --code needs --console URL\n")
+        return 2
+    os.umask(0o022)  # what we install must not be writable by others, whatever the caller's umask
+    try:
+        root = Path(args.root).resolve()
+        if not root.is_dir():
+            raise InstallError(f"--root {args.root} is not a directory: create it or name another")
+        result: int = args.run(root, args, sys.stdout)
+        return result
+    except InstallError as exc:
+        sys.stderr.write(f"{PROG}: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; run `{PROG} status` to see what is installed\n")
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Install, upgrade and remove classguard.")
+    parser.add_argument("--root", default="/", metavar="DIR", help="install under DIR (a staging root); default /")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    parser.add_argument("--unattended", action="store_true", help="never ask; for scripts and MDM")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    plan = commands.add_parser("plan", help="print the install steps for this machine")
+    _install_options(plan)
+    plan.set_defaults(run=laptop_commands.plan)
+    install = commands.add_parser("install", help="install the agent, its service, tray and policies")
+    _install_options(install)
+    install.set_defaults(run=laptop_commands.install)
+    uninstall = commands.add_parser("uninstall", help="undo what install did, from its manifest")
+    uninstall.set_defaults(run=laptop_commands.uninstall)
+    show = commands.add_parser("status", help="what is installed, versions, service, enrolment, drift")
+    show.set_defaults(run=status.status)
+    return parser
+
+
+def _install_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--console", metavar="URL", help="the school's console")
+    parser.add_argument("--code", metavar="CODE", help="an enrolment code: enrol during install")
+    parser.add_argument("--with-ca", action="store_true", help="trust this laptop's proxy CA (block pages over HTTPS)")
+    _package_options(parser)
+    parser.add_argument("--proxy-port", type=int, default=DEFAULT_PROXY_PORT, metavar="PORT")
+    parser.add_argument("--pac-port", type=int, default=DEFAULT_PAC_PORT, metavar="PORT")
+
+
+def _package_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--python", default=default_python(), metavar="PY", help="interpreter for the venv")
+    parser.add_argument("--wheels", metavar="DIR", help="install from this wheelhouse only (offline)")
+    parser.add_argument("--deps-from", metavar="VENV", help="reuse this venv's dependencies (tests, development)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

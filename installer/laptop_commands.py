@@ -1,0 +1,115 @@
+"""plan, install and uninstall for a laptop: build the plan, show it, carry it out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import TextIO
+
+from installer import manifest as manifests
+from installer.commands import Runner
+from installer.errors import InstallError
+from installer.executor import execute, render, undo_all
+from installer.laptop_plan import LaptopOptions, laptop_plan
+from installer.layout import Layout
+from installer.manifest import Manifest
+from installer.steps import Context
+from installer.venv_step import PackageSource
+from policies.clock import system_now
+
+KIND = "laptop"
+
+
+def package_source(args: argparse.Namespace, extras: str) -> PackageSource:
+    pinned = version("classguard")
+    requirement = f"classguard[{extras}]=={pinned}" if not args.deps_from else f"classguard=={pinned}"
+    wheels = str(Path(args.wheels).resolve()) if args.wheels else None
+    deps = str(Path(args.deps_from).resolve()) if args.deps_from else None
+    return PackageSource(args.python, requirement, wheels, deps)
+
+
+def options_from(args: argparse.Namespace) -> LaptopOptions:
+    return LaptopOptions(
+        package_source(args, "agent,proxy"),
+        args.console.rstrip("/") if args.console else None,
+        args.code,
+        args.with_ca,
+        args.proxy_port,
+        args.pac_port,
+    )
+
+
+def _prepare(root: Path, args: argparse.Namespace, out: TextIO) -> tuple[Context, LaptopOptions, Manifest | None]:
+    layout = Layout(root)
+    ctx = Context(layout, Runner(out, layout.real), KIND)
+    options = options_from(args)
+    installed = manifests.load(layout.at(layout.manifest(KIND)))
+    if installed is not None and installed.options != options.recorded():
+        raise InstallError(
+            f"classguard {installed.version} is already installed here with other options "
+            f"({_differences(installed.options, options.recorded())}): run `classguard-install uninstall` "
+            "first, or install with the same options"
+        )
+    return ctx, options, installed
+
+
+def _differences(old: dict[str, object], new: dict[str, object]) -> str:
+    return ", ".join(f"{key} {old.get(key)!r} now {new.get(key)!r}" for key in new if old.get(key) != new.get(key))
+
+
+def plan(root: Path, args: argparse.Namespace, out: TextIO) -> int:
+    ctx, options, installed = _prepare(root, args, out)
+    steps = laptop_plan(ctx.layout, options, ctx.runner)
+    out.write(f"classguard-install: plan for a laptop under {root}\n")
+    out.write(render(steps, ctx.layout, installed))
+    return 0
+
+
+def install(root: Path, args: argparse.Namespace, out: TextIO) -> int:
+    ctx, options, installed = _prepare(root, args, out)
+    if ctx.layout.real and os.geteuid() != 0 and not args.dry_run:
+        raise InstallError("installing needs root: run it again with sudo")
+    steps = laptop_plan(ctx.layout, options, ctx.runner)
+    out.write(f"classguard-install: installing classguard {version('classguard')} under {root}\n")
+    out.write(render(steps, ctx.layout, installed))
+    if args.dry_run:
+        out.write("dry run: nothing was changed\n")
+        return 0
+    confirm(args, out)
+    record = installed or Manifest(KIND, version("classguard"), options.recorded(), system_now().isoformat())
+    pending = execute(steps, record, ctx)
+    if pending:
+        out.write("installed, with a step still to do:\n" + "".join(f"  - {p}\n" for p in pending))
+    else:
+        out.write(f"classguard {record.version} is installed. `classguard-install status` shows how it is doing.\n")
+    return 0
+
+
+def uninstall(root: Path, args: argparse.Namespace, out: TextIO) -> int:
+    layout = Layout(root)
+    ctx = Context(layout, Runner(out, layout.real), KIND)
+    installed = manifests.load(layout.at(layout.manifest(KIND)))
+    if installed is None:
+        out.write(f"classguard is not installed under {root} (no manifest): nothing to do\n")
+        return 0
+    out.write(f"classguard-install: removing classguard {installed.version} (installed {installed.installed_at})\n")
+    if args.dry_run:
+        out.writelines(f"  undo: {step.description}\n" for step in reversed(installed.steps))
+        out.write("dry run: nothing was changed\n")
+        return 0
+    confirm(args, out)
+    undo_all(installed, ctx)
+    out.write("classguard is removed; every file it replaced is back as it was.\n")
+    return 0
+
+
+def confirm(args: argparse.Namespace, out: TextIO) -> None:
+    if args.unattended or not sys.stdin.isatty():
+        return
+    out.write("Proceed? [y/N] ")
+    out.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes", "j", "ja"):
+        raise InstallError("stopped at your request: nothing was changed")

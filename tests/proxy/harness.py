@@ -35,6 +35,7 @@ SITE_NAMES = (
     "school.youtube.com",
     "example.org",
     "www.example.org",
+    "www.tiktok.com",
 )
 PROXY_BIN = Path(sys.executable).parent / "classguard-proxy"
 

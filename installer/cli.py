@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from installer import laptop_commands, status
+from installer import build_commands, laptop_commands, status
 from installer.agent_config import DEFAULT_PAC_PORT, DEFAULT_PROXY_PORT
 from installer.errors import InstallError
 from installer.venv_step import default_python
@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     uninstall.set_defaults(run=laptop_commands.uninstall)
     show = commands.add_parser("status", help="what is installed, versions, service, enrolment, drift")
     show.set_defaults(run=status.status)
+    build = commands.add_parser("build", help="the packages for Windows (WiX source) and macOS (pkg layout, profile)")
+    build.add_argument("system", choices=("windows", "macos"))
+    build.add_argument("--out", required=True, metavar="DIR", help="an empty or new folder")
+    build.add_argument("--console", metavar="URL", help="the school's console (written into the agent's config)")
+    build.add_argument("--with-ca", action="store_true", help="intercept guarded hosts and trust the laptop's CA")
+    build.add_argument("--ca", metavar="PEM", help="macOS: put this laptop's CA into the profile (per-device MDM)")
+    build.add_argument("--allow-private-windows", action="store_true", help="keep Incognito/InPrivate available")
+    build.add_argument("--proxy-port", type=int, default=DEFAULT_PROXY_PORT, metavar="PORT")
+    build.add_argument("--pac-port", type=int, default=DEFAULT_PAC_PORT, metavar="PORT")
+    build.set_defaults(run=build_commands.build)
     return parser
 
 

@@ -137,6 +137,13 @@ class Gatekeeper:
             flow.request.stream = BodyScanner(multipart_boundary(content_type), self._on_media(flow, media))
         self.connections.track(flow.client_conn.id, names)
 
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        # Nothing in a response is ever inspected: pass every body through as it
+        # arrives. Buffered, a long-lived response (a stream, server-sent events) would
+        # reach the browser only when it ends, and memory would grow with its size.
+        if flow.response is not None:
+            flow.response.stream = True
+
     def client_disconnected(self, client: connection.Client) -> None:
         self.connections.forget(client.id)
 

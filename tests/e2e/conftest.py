@@ -100,6 +100,7 @@ class World:
     def start_console(self) -> None:
         env = {**os.environ, "CLASSGUARD_INSTANCE": str(self.instance)}
         command = [str(BIN / "gunicorn"), "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{self.console_port}"]
+        command += ["--graceful-timeout", "2"]  # long-polls would hold a graceful stop for 25 s
         with (self.root / "console.log").open("ab") as log:
             self.processes["console"] = subprocess.Popen(
                 [*command, "--log-level", "warning", "console:create_app()"], env=env, stdout=log, stderr=log

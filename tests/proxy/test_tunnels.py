@@ -86,3 +86,23 @@ def test_an_expiring_exception_closes_its_tunnel(run_proxy, sites, school):
     assert system_now() < expiry
     late = seconds_until_closed(stream, expiry)
     assert 0 <= late <= LIMIT_S
+
+
+def test_an_intercepted_stream_flows_as_it_arrives(run_proxy, sites, school):
+    """In the break with --intercept, YouTube is decrypted for the media rule; a
+    long-lived response must still reach the browser piece by piece, not at its end."""
+    proxy = run_proxy(IN_LESSON - dt.timedelta(hours=2), "--intercept")
+    bundle = school.root / "bundle.pem"
+    bundle.write_bytes(sites.ca.cert_path.read_bytes() + (school.data_dir / "ca.pem").read_bytes())
+    started = time.monotonic()
+    stream = subprocess.Popen(
+        ["curl", "-sS", "-N", "--max-time", "20", "-x", f"http://{proxy.address}", "--cacert", str(bundle),
+         f"https://www.youtube.com:{sites.https.port}/stream"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert stream.stdout is not None and stream.stdout.read(4) == b"okok"
+        assert time.monotonic() - started < 5  # the whole body takes 30 s
+    finally:
+        stream.kill()
+        stream.wait()

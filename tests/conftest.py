@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,3 +84,42 @@ def basic_policy(make_policy: Callable[..., Policy]) -> Policy:
 @pytest.fixture(scope="session")
 def meander() -> Policy:
     return load_policy(EXAMPLES / "meander.yaml")
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """$CLASSGUARD_TEST_POSTGRES_URL, or a throwaway local cluster on 127.0.0.1 when
+    initdb is installed (run as the postgres user when the tests run as root); else skip."""
+    import os
+    import subprocess
+
+    if url := os.environ.get("CLASSGUARD_TEST_POSTGRES_URL"):
+        yield url
+        return
+    # Debian keeps the server binaries off PATH, under /usr/lib/postgresql/<version>/bin.
+    bins = [str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)]
+    search = os.pathsep.join([os.environ.get("PATH", ""), *bins])
+    initdb, pg_ctl = shutil.which("initdb", path=search), shutil.which("pg_ctl", path=search)
+    if not initdb or not pg_ctl:
+        pytest.skip("no PostgreSQL here (set CLASSGUARD_TEST_POSTGRES_URL)")
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="classguard-pg-"))  # pytest's tmp dirs are closed to other users
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            pytest.skip("PostgreSQL refuses to run as root and runuser is missing")
+        shutil.chown(root, "postgres")
+        root.chmod(0o700)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = 55000 + os.getpid() % 1000
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": "/"}
+    subprocess.run([*as_user, initdb, "-D", str(root / "data"), "-A", "trust", "-U", "classguard"], check=True, **quiet)  # type: ignore[call-overload]
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
+    subprocess.run([*as_user, pg_ctl, "-D", str(root / "data"), "-o", options, "-l", str(root / "log"), "-w", "start"],
+                   check=True, **quiet)  # type: ignore[call-overload]  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://classguard@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, pg_ctl, "-D", str(root / "data"), "-m", "immediate", "stop"], **quiet)  # type: ignore[call-overload]
+        shutil.rmtree(root, ignore_errors=True)

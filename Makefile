@@ -26,9 +26,7 @@ test: venv
 
 bench: venv
 	@CLASSGUARD_APT_EXTRA="squid tinyproxy" bash .ci/bootstrap
-	@$(PY) bench/decide.py
-	@$(PY) bench/proxy.py
-	@$(PY) bench/propagation.py
+	@$(PY) bench/results.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -57,10 +57,13 @@ def run_cli(instance: Path, clock: FakeClock, *args: str, stdin: str | None = No
     return main(["--instance", str(instance), *args], clock=clock)
 
 
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An initialised instance with the test policy, groep-8's timetable and four users."""
-    root = tmp_path_factory.mktemp("template")
+def build_instance(root: Path) -> Path:
+    """An initialised instance under `root` with the test policy, groep-8's timetable and
+    four users, on whatever database CLASSGUARD_DATABASE_URL names (else SQLite)."""
+    from console import db, users
+    from console.db import database
+    from console.notifier import notifier
+
     instance = root / "instance"
     clock = FakeClock(START - 86400)
     policy_file = root / "school.yaml"
@@ -71,14 +74,20 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert main(["--instance", str(instance), "policy", "import", str(policy_file)], clock=clock) == 0
     app = create_app({"INSTANCE": str(instance)}, clock=clock)
     with app.app_context():
-        from console import db, users
-
         session = db.session()
         for name, (role, groups) in USERS.items():
             users.add_user(session, name, role=role, groups=groups.split(",") if groups else [], password=PASSWORD,
                            actor="test", now=clock.seconds())  # fmt: skip
         session.commit()
+        session.close()
+    notifier(app).close()
+    database(app).engine.dispose()
     return instance
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_instance(tmp_path_factory.mktemp("template"))
 
 
 @dataclass
@@ -138,7 +147,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_url: str, template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def postgres_template(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """The template instance, once more on PostgreSQL: a database each test copies
     (CREATE DATABASE ... TEMPLATE is a file copy, fast) and its instance folder."""
     import os
@@ -151,32 +160,10 @@ def postgres_template(postgres_url: str, template: Path, tmp_path_factory: pytes
         connection.execute(text("CREATE DATABASE cg_template"))
     admin.dispose()
     url = postgres_url.rsplit("/", 1)[0] + "/cg_template"
-    root = tmp_path_factory.mktemp("pg-template")
-    instance = root / "instance"
-    clock = FakeClock(START - 86400)
     previous = os.environ.get("CLASSGUARD_DATABASE_URL")
     os.environ["CLASSGUARD_DATABASE_URL"] = url
     try:
-        policy_file = root / "school.yaml"
-        policy_file.write_text(POLICY, encoding="utf-8")
-        (root / "timetables").mkdir()
-        shutil.copy(EXAMPLES / "timetables" / "groep-8.ics", root / "timetables" / "groep-8.ics")
-        assert main(["--instance", str(instance), "init"], clock=clock) == 0
-        assert main(["--instance", str(instance), "policy", "import", str(policy_file)], clock=clock) == 0
-        app = create_app({"INSTANCE": str(instance)}, clock=clock)
-        with app.app_context():
-            from console import db, users
-            from console.db import database
-            from console.notifier import notifier
-
-            session = db.session()
-            for name, (role, groups) in USERS.items():
-                users.add_user(session, name, role=role, groups=groups.split(",") if groups else [],
-                               password=PASSWORD, actor="test", now=clock.seconds())  # fmt: skip
-            session.commit()
-            session.close()
-        notifier(app).close()
-        database(app).engine.dispose()
+        instance = build_instance(tmp_path_factory.mktemp("pg-template"))
     finally:
         if previous is None:
             os.environ.pop("CLASSGUARD_DATABASE_URL", None)

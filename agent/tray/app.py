@@ -75,7 +75,13 @@ class TrayApp:
         now = glance(self.state)
         self.colour = now.colour
         self.icon.icon = icon_image(now.colour)
-        self.icon.title = window_title(now.text, type(self.icon).__module__)[:120]
+        backend = type(self.icon).__module__
+        title = window_title(now.text, backend)[:120]
+        if backend.endswith("_xorg") and self.icon.title == title:
+            # xorg can lose a title set while it maps the window, and pystray never sets an
+            # unchanged title again: set it anew on every refresh (xorg shows no tooltip)
+            self.icon.title = ""
+        self.icon.title = title
         self._show_menu()
 
     def _show_menu(self) -> None:

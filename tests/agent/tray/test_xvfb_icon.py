@@ -73,12 +73,13 @@ def windows(name: str) -> list[tuple[list[Any], Any]]:
     return found
 
 
-def classguard_icon(name: str) -> tuple[list[Any], Any] | None:
+def classguard_icon(name: str, title: str | None = None) -> tuple[list[Any], Any] | None:
+    """The tray's icon window (with that title: a previous test's icon may linger)."""
     import Xlib.error
 
     for ancestors, window in windows(name):
         try:
-            if (window.get_wm_class() or ("", ""))[1] == "classguard":
+            if (window.get_wm_class() or ("", ""))[1] == "classguard" and title in (None, window.get_wm_name()):
                 return ancestors, window
         except Xlib.error.BadWindow:
             continue
@@ -145,17 +146,19 @@ def test_the_icon_docks_in_the_tray_and_shows_the_state(
     title = window_title(expected.text, "pystray._xorg")
     try:
         assert wait_for(lambda: classguard_icon(display) is not None, timeout=20)
-        assert wait_for(lambda: (classguard_icon(display) or ([], None))[1].get_wm_name() == title)
-        found = classguard_icon(display)
+        assert wait_for(lambda: classguard_icon(display, title) is not None)
+        found = classguard_icon(display, title)
         assert found is not None
         ancestors, icon = found
         assert any((w.get_wm_class() or ("", ""))[1] == "trayer" for w in ancestors)  # docked in trayer's panel
-        shot = screenshot(display, tmp_path / f"tray-{state}.png")
-        assert dominant_colour(shot.crop(icon_box(display, icon))) == state, f"see {tmp_path}/tray-{state}.png"
+        shot = tmp_path / f"tray-{state}.png"  # the icon is drawn a moment after its title is set: look again
+        assert wait_for(lambda: dominant_colour(screenshot(display, shot).crop(icon_box(display, icon))) == state,
+                        timeout=5, every=0.2), f"see {shot}"  # fmt: skip
         if wanted is not None:
             assert api.callers and api.callers[-1][2] == "state"
     finally:
         tray.terminate()
         tray.wait(timeout=10)
+        wait_for(lambda: classguard_icon(display) is None, timeout=5)  # the next state's test must not find this one
         assert tray.stderr is not None
         tray.stderr.close()

@@ -10,6 +10,7 @@ backend (python3-gi), which show the full menu.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from pathlib import Path
 from typing import Any, Final
@@ -20,7 +21,9 @@ from agent.tray import texts
 from agent.tray.client import AgentUnavailable, TrayClient
 from agent.tray.menu import Entry, answer_text, build_menu, glance
 
+log = logging.getLogger("classguard.tray")
 REFRESH_S = 5.0
+RETRY_S = 0.5
 
 
 COLOURS: Final = {  # RGBA; each state also has its own white mark, for colour-blind children
@@ -124,7 +127,14 @@ class TrayApp:
     def _poll(self, icon: Any) -> None:
         icon.visible = True
         while not self._stop.is_set():
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # e.g. an X error while the tray host re-parents the icon
+                # pystray runs this in a thread that would die silently, leaving a stale
+                # icon: say so and try again soon instead.
+                log.warning("could not update the tray icon; retrying", exc_info=True)
+                self._stop.wait(RETRY_S)
+                continue
             self._stop.wait(REFRESH_S)
 
     def run(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,7 +113,9 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.chown(root, "postgres")
         root.chmod(0o700)
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = 55000 + os.getpid() % 1000
+    with socket.socket() as probe:  # a free port (two test workers may each start a cluster)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": "/"}
     subprocess.run([*as_user, initdb, "-D", str(root / "data"), "-A", "trust", "-U", "classguard"], check=True, **quiet)  # type: ignore[call-overload]
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"

@@ -147,8 +147,9 @@ def test_7_when_the_lesson_is_over_everything_is_allowed_without_a_restart(world
     (world.instance / "config.toml").write_text(f"CLOCK_OFFSET_SECONDS = {tomorrow_offset_seconds():.0f}\n")
     world.start_console()
     wait_for(lambda: world.agent_status().get("lesson", {}).get("in_lesson") is False, 60, "the lesson ending")  # type: ignore[union-attr]
+    # The agent hands the proxy its trusted time through a file it rewrites every second.
     for name in ("www.tiktok.com", "www.youtube.com", "www.instagram.com"):
-        assert loads(pupil, world, name), name
+        wait_for(lambda name=name: loads(pupil, world, name), 5, f"{name} opening after the lesson")
     assert _proxy_pid(world) == proxy_pid  # the same proxy: no restart
 
 

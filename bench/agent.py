@@ -22,6 +22,10 @@ import threading
 import time
 from pathlib import Path
 
+# Run as `python bench/agent.py`, this folder comes first on sys.path, and this file
+# would hide the `agent` package: put the repository first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import psutil
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 

@@ -28,7 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "NOTIFIER": "auto",  # auto (postgres for PostgreSQL, else polling) | polling | memory | postgres
-    "NOTIFY_POLL_SECONDS": 0.5,  # SQLite: how often each process looks for changes made elsewhere
+    "NOTIFY_POLL_SECONDS": 0.25,  # SQLite: how often each process looks for changes made elsewhere
     "CLOCK_OFFSET_SECONDS": 0,  # demos and end-to-end tests only: shift the console's (and laptops') time
 }
 

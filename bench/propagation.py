@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
 import os
 import resource
@@ -47,7 +49,13 @@ def free_port() -> int:
 
 
 def prepare(instance: Path, agents: int) -> list[str]:
-    """A console with the reference school, a teacher and `agents` enrolled laptops."""
+    """A console with the reference school, a teacher and `agents` enrolled laptops
+    (the console's own messages, throw-away passwords included, are not shown)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _prepare(instance, agents)
+
+
+def _prepare(instance: Path, agents: int) -> list[str]:
     assert console_cli(["--instance", str(instance), "init"]) == 0
     assert console_cli(["--instance", str(instance), "policy", "import", str(REPO / "examples" / "meander.yaml")]) == 0
     assert console_cli(["--instance", str(instance), "user", "add", "juf", "--role", "teacher", "--groups", GROUP]) == 0

@@ -11,6 +11,7 @@ requests. Figures only; the goals are printed beside them, never asserted.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -33,7 +34,7 @@ from policies.clock import monotonic
 from policies.keys import write_key_pair
 from tests.conftest import local
 from tests.proxy.conftest import SCHOOL
-from tests.proxy.harness import SITE_NAMES, Site, TestCA, pin_trusted_time, start_proxy
+from tests.proxy.harness import SITE_NAMES, ProxyProcess, Site, TestCA, pin_trusted_time, start_proxy
 
 GUARDED = "www.youtube.com"
 IN_BREAK = local("2026-12-01 12:15")  # youtube allowed: passthrough
@@ -178,12 +179,12 @@ def _wait_port(port: int, process: subprocess.Popen[bytes], name: str) -> int:
     raise RuntimeError(f"{name} did not listen on {port}")
 
 
-def classguard(work: Path, ca: TestCA, moment: object, *extra: str) -> tuple[object, int]:
+def classguard(work: Path, ca: TestCA, moment: dt.datetime, *extra: str) -> ProxyProcess:
     school = work / f"school-{len(list(work.iterdir()))}"
     school.mkdir()
     (school / "policy.yaml").write_text(SCHOOL)
     _, public = write_key_pair(school / "keys")
-    pin_trusted_time(school / "data", moment)  # type: ignore[arg-type]
+    pin_trusted_time(school / "data", moment)
     args = [
         "--policy", str(school / "policy.yaml"), "--group", "groep-7", "--listen", "127.0.0.1:0",
         "--data-dir", str(school / "data"), "--trust-key", str(public), "--upstream-ca", str(ca.cert_path),
@@ -191,7 +192,7 @@ def classguard(work: Path, ca: TestCA, moment: object, *extra: str) -> tuple[obj
     for name in SITE_NAMES:
         args += ["--resolve", f"{name}=127.0.0.1"]
     proxy = start_proxy([*args, *extra])
-    return proxy, proxy.port
+    return proxy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     cleanup: list[Callable[[], object]] = [site.close]
     try:
         peers: dict[str, tuple[Proxy, str]] = {"direct": (None, "127.0.0.1")}
-        cg, cg_port = classguard(work, ca, IN_BREAK)
-        cleanup.append(cg.stop)  # type: ignore[attr-defined]
+        cg = classguard(work, ca, IN_BREAK)
+        cg_port = cg.port
+        cleanup.append(cg.stop)
         peers["classguard"] = (("127.0.0.1", cg_port), GUARDED)
         for name, starter in (("squid", start_squid), ("tinyproxy", start_tinyproxy)):
             started = starter(work)
@@ -229,12 +231,13 @@ def main(argv: list[str] | None = None) -> int:
             figures["download_MBps"] = throughput(proxy, target, site.port, client, big)
             results[name] = figures
 
-        blocker, block_port = classguard(work, ca, IN_LESSON, "--intercept")
-        cleanup.append(blocker.stop)  # type: ignore[attr-defined]
-        laptop_ca = ssl.create_default_context(cafile=str(blocker.data_dir / "ca.pem"))  # type: ignore[attr-defined]
+        blocker = classguard(work, ca, IN_LESSON, "--intercept")
+        block_port = blocker.port
+        cleanup.append(blocker.stop)
+        laptop_ca = ssl.create_default_context(cafile=str(blocker.data_dir / "ca.pem"))
         results["block page"] = dict(block_page_latency(("127.0.0.1", block_port), site.port, laptop_ca, count))
 
-        proxy_process = psutil.Process(cg.process.pid)  # type: ignore[attr-defined]
+        proxy_process = psutil.Process(cg.process.pid)
         rss: list[float] = []
         for _ in range(2):
             with ThreadPoolExecutor(8) as pool:

@@ -41,8 +41,8 @@ class DemoError(Exception):
     pass
 
 
-def tool(name: str, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([str(BIN / name), *args], input=stdin, capture_output=True, text=True, timeout=120)
+def tool(name: str, *args: str) -> str:
+    result = subprocess.run([str(BIN / name), *args], capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         raise DemoError(f"{name} {' '.join(args[:3])}: {result.stderr.strip() or result.stdout.strip()}")
     return result.stdout

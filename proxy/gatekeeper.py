@@ -98,10 +98,9 @@ class Gatekeeper:
         names = (target, sni, _host_only(host_header))
         decision = self.verdicts.judge(names)
         if decision.allowed:
-            if hello and self._can_intercept(names) and self.verdicts.media_rule_applies(names):
-                self.connections.track(context.client.id, names)
-                return _intercepting(context)
             self.connections.track(context.client.id, names)
+            if hello and self._can_intercept(names) and self.verdicts.media_rule_applies(names):
+                return _intercepting(context)
             return layers.TCPLayer(context, ignore=True)
         self._count(decision, "blocked")
         if hello and self._can_intercept(names):
@@ -132,9 +131,11 @@ class Gatekeeper:
                 self._count(media, "media_refused")
                 self._answer(flow, media)
                 return
-        elif self.verdicts.media_rule_applies(names):
+        else:
+            # Would a photo be refused here? Then watch the body as it streams past.
             media = self.verdicts.judge(names, flow.request.method, "image/jpeg")
-            flow.request.stream = BodyScanner(multipart_boundary(content_type), self._on_media(flow, media))
+            if media.reason == "media-upload":
+                flow.request.stream = BodyScanner(multipart_boundary(content_type), self._on_media(flow, media))
         self.connections.track(flow.client_conn.id, names)
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:

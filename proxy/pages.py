@@ -124,6 +124,8 @@ def refusal_text(policy: Policy, decision: Decision, now: dt.datetime) -> http.R
     moment = until_text(decision.until, now, policy.timezone)
     if decision.reason == "media-upload":
         text = f"classguard: uploaden van foto, film of geluid naar {title} mag niet (regel 7).\n"
+    elif decision.reason in ("bad-host", "unknown-group"):
+        text = "classguard: deze website kan nu niet goed gecontroleerd worden, dus blijft hij dicht.\n"
     else:
         text = f"classguard: {title} is nu dicht tijdens de les. {moment.nl}\nVraag je juf of meester.\n"
     return http.Response.make(403, text.encode("utf-8"), {**_HEADERS, "Content-Type": "text/plain; charset=utf-8"})

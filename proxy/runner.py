@@ -21,7 +21,7 @@ from proxy.gatekeeper import Gatekeeper
 from proxy.housekeeping import Housekeeping
 from proxy.privacy import quiet_mitmproxy_logging
 from proxy.resolve import Resolve
-from proxy.sources import Sources
+from proxy.sources import Snapshot, Sources
 from proxy.tunnels import OpenConnections
 from proxy.verdicts import Verdicts
 
@@ -59,7 +59,10 @@ async def serve(settings: Settings) -> int:
     counters.load(settings.data_dir / COUNTERS_FILE)
     connections = OpenConnections()
 
-    verdicts = Verdicts(lambda: settings.sources.current or snapshot, settings.group, settings.device, system_now)
+    def current() -> Snapshot:
+        return settings.sources.current or snapshot
+
+    verdicts = Verdicts(current, settings.group, settings.device, system_now)
     intercept_domains: frozenset[str] = frozenset()
     if settings.intercept:
         cert = ensure_ca(settings.data_dir, snapshot.policy.matcher.guarded_domains(), system_now())
@@ -71,9 +74,7 @@ async def serve(settings: Settings) -> int:
     if settings.intercept:
         addons.append(tlsconfig.TlsConfig())
     addons.append(errorcheck.ErrorCheck(repeat_errors_on_stderr=True))
-    gatekeeper = Gatekeeper(
-        verdicts, lambda: settings.sources.current or snapshot, counters, connections, intercept_domains
-    )
+    gatekeeper = Gatekeeper(verdicts, current, counters, connections, intercept_domains)
     housekeeping = Housekeeping(
         settings.sources, verdicts, counters, connections, settings.data_dir, settings.intercept, _announce
     )

@@ -12,9 +12,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from policies.decide import Decision
+from policies.loader import parse_policy
 from proxy.pages import block_page, until_text
 from tests.conftest import AMS, REPO, local
-from tests.proxy.conftest import IN_LESSON
+from tests.proxy.conftest import IN_LESSON, SCHOOL
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -36,9 +37,11 @@ def test_until_unknown_says_end_of_lesson():
     assert "einde van de les" in until_text(None, IN_LESSON, AMS).nl
 
 
-def test_names_are_escaped(meander):
+def test_names_are_escaped():
+    # A custom service whose title carries markup must not put it on the page.
+    school = parse_policy(SCHOOL.replace("title: YouTube", 'title: "<script>alert(1)</script>"'), "school.yaml")
     decision = Decision("block", "lesson", "youtube", IN_LESSON, None)
-    page = block_page(meander, decision, IN_LESSON).get_text()
+    page = block_page(school, decision, IN_LESSON).get_text()
     assert page is not None and "<script" not in page
 
 

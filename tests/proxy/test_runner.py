@@ -9,7 +9,6 @@ import pytest
 from mitmproxy import master, options
 from mitmproxy.addons import tlsconfig
 
-from proxy.resolve import parse_resolve
 from proxy.runner import UNSAFE_OPTIONS, UnsafeOptions, check_safe
 
 
@@ -25,10 +24,3 @@ def test_unsafe_options_are_refused(name):
             check_safe(opts)
 
     asyncio.run(build())
-
-
-def test_resolve_entries():
-    assert parse_resolve(["WWW.Instagram.com.=127.0.0.1"]) == {"www.instagram.com": "127.0.0.1"}
-    for bad in ["instagram.com", "instagram.com=localhost", "=127.0.0.1"]:
-        with pytest.raises(ValueError, match="--resolve"):
-            parse_resolve([bad])

@@ -43,7 +43,7 @@ class TrustCA:
             f"copies {layout.ca_file} (made by the proxy on its first start) to {SYSTEM_CERT}",
             "runs `update-ca-certificates`" + ("" if layout.real else " (staging root: listed, not run)"),
         ]
-        lines += [f"adds it to the NSS database {db} (certutil)" for db in nss_databases(layout)]
+        lines += [f"adds it to the NSS database {db} (`certutil -A`)" for db in nss_databases(layout)]
         if not layout.at(layout.ca_file).exists():
             lines.append("pending until the CA exists: then run the same install command again")
         return [*lines, "undone by removing it, `update-ca-certificates --fresh`, `certutil -D`"]
@@ -64,14 +64,16 @@ class TrustCA:
         )
         records = store.apply(ctx)
         databases = nss_databases(layout)
-        if databases and layout.real and shutil.which("certutil") is None:
+        if databases and shutil.which("certutil") is None:
             ctx.runner.out.write("  NSS databases not updated: certutil is missing (apt-get install libnss3-tools)\n")
             return records
         for db in databases:
+            # certutil changes only the database files under the root, so it runs under
+            # a staging root too (system=False), where the tests check it for real
             certutil = ("certutil", "-d", f"sql:{layout.live(db)}")
-            records.append(Record("command", undo=(*certutil, "-D", "-n", NSS_NAME)))
+            records.append(Record("command", undo=(*certutil, "-D", "-n", NSS_NAME), system=False))
             try:
-                ctx.runner.system((*certutil, "-A", "-t", "C,,", "-n", NSS_NAME, "-i", layout.live(SYSTEM_CERT)))
+                ctx.runner.local((*certutil, "-A", "-t", "C,,", "-n", NSS_NAME, "-i", layout.live(SYSTEM_CERT)))
             except Exception as exc:
                 raise StepFailed(records) from exc
         return records

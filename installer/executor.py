@@ -102,10 +102,15 @@ def undo_all(manifest: Manifest, ctx: Context) -> None:
 def undo_record(record: Record, ctx: Context) -> None:
     layout = ctx.layout
     if record.kind == "command":
-        ctx.runner.system(record.undo, check=False)
+        if record.system:
+            ctx.runner.system(record.undo, check=False)
+        else:
+            ctx.runner.local(record.undo, check=False)
         return
     path = layout.at(record.path)
-    if record.kind == "tree":
+    if record.kind == "data" and ctx.keep_data:
+        ctx.runner.out.write(f"  kept {record.path}: the school's data (`uninstall --purge` removes it)\n")
+    elif record.kind in ("tree", "data"):
         remove_tree(path)
     elif record.kind == "dir":
         if path.is_dir():

@@ -23,12 +23,11 @@ from policies.clock import system_now
 KIND = "laptop"
 
 
-def package_source(args: argparse.Namespace, extras: str) -> PackageSource:
-    pinned = version("classguard")
-    requirement = f"classguard[{extras}]=={pinned}" if not args.deps_from else f"classguard=={pinned}"
+def package_source(args: argparse.Namespace, extras: str, pinned: str | None = None) -> PackageSource:
+    """classguard with `extras`, of this installer's own version unless `pinned`."""
     wheels = str(Path(args.wheels).resolve()) if args.wheels else None
     deps = str(Path(args.deps_from).resolve()) if args.deps_from else None
-    return PackageSource(args.python, requirement, wheels, deps)
+    return PackageSource(args.python, extras, pinned or version("classguard"), wheels, deps)
 
 
 def options_from(args: argparse.Namespace) -> LaptopOptions:

@@ -60,7 +60,7 @@ def laptop_plan(layout: Layout, options: LaptopOptions, runner: Runner) -> list[
         MakeTree(
             layout.records_dir("laptop"), 0o700, "the installer's manifest and the originals of files it replaces"
         ),
-        CreateVenv(layout.venv, options.source),
+        CreateVenv(layout.app_dir, options.source),
         WriteFile(layout.agent_config, config.encode("utf-8"), 0o644, "the agent's config"),
         MakeTree(layout.state_dir, 0o700, "the agent's state: enrolment, policy cache, proxy CA"),
         MakeTree(layout.run_dir, 0o755, "the tray's socket folder; on the laptop systemd keeps it"),

@@ -8,7 +8,15 @@ Each step keeps its records in the order they must be undone backwards:
     {"kind": "file", "path": ..., "sha256", "mode",           written; the original (if any)
      "backup": "/var/lib/classguard-install/backup/...",      is restored from the backup,
      "original_sha256", "original_mode"}                      checked against its hash
-    {"kind": "command", "undo": [...], "system": true}        a command to run on undo
+    {"kind": "command", "undo": [...], "system": true}        a command to run on undo;
+                                                              "system": false when it only
+                                                              touches files under the root
+                                                              (certutil on an NSS database),
+                                                              so it runs under --root too
+    {"kind": "data", "path": "/srv/classguard"}               created; holds the school's
+                                                              data (the console's instance):
+                                                              removed by a rollback or
+                                                              `uninstall --purge`, else kept
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ class Record:
     def to_json(self) -> dict[str, Any]:
         full = asdict(self)
         # only what is set, so the manifest stays readable for IT
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in full.items() if v or k == "kind"}
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in full.items() if v or k in ("kind", "system")}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:

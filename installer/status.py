@@ -79,7 +79,7 @@ def status(root: Path, args: argparse.Namespace, out: TextIO) -> int:
     else:
         enrolment = "not enrolled"
     out.write(
-        f"installed:  classguard {installed.version} on {installed.installed_at}, in {layout.venv}\n"
+        f"installed:  classguard {installed.version} on {installed.installed_at}, in {layout.app_dir}\n"
         f"running:    classguard {installed_version(layout, runner)}\n"
         f"service:    classguard-agent {service_state(layout, runner)}\n"
         f"agent:      {'running' if agent.get('agent_running') else 'not running'}, proxy {agent.get('proxy', '?')}\n"

@@ -22,6 +22,9 @@ class Context:
     layout: Layout
     runner: Runner
     kind: str  # "laptop" | "console": where backups and the manifest go
+    # uninstall without --purge keeps "data" records (the console's database and keys);
+    # a rollback never keeps them: what a failed run made has no value yet
+    keep_data: bool = False
 
 
 class Step(Protocol):

@@ -1,4 +1,5 @@
-"""The application in its own virtual environment (/opt/classguard).
+"""The application in its own virtual environment, one per version
+(/opt/classguard/releases/<version>, in use through /opt/classguard/current).
 
 In production pip installs classguard with the laptop extras from the package index or
 from an offline wheelhouse (--wheels DIR, for schools without internet for laptops).
@@ -17,15 +18,23 @@ from pathlib import Path, PurePosixPath
 from installer.errors import InstallError
 from installer.layout import Layout
 from installer.manifest import Record
-from installer.steps import Context, StepFailed, make_parents
+from installer.release import CURRENT, RELEASES, release_dir, switch_current
+from installer.steps import Context, StepFailed, make_parents, remove_tree
 
 
 @dataclass(frozen=True)
 class PackageSource:
     python: str  # the interpreter the venv is made from
-    requirement: str  # e.g. classguard[agent,proxy]==0.1.0
+    extras: str  # e.g. "agent,proxy"
+    version: str  # pinned: the installer installs its own version unless told otherwise
     wheels: str | None = None  # offline wheelhouse
     deps_from: str | None = None  # an existing venv whose site-packages hold the dependencies
+
+    @property
+    def requirement(self) -> str:
+        # with --deps-from the extras' dependencies come from that venv, so none are named
+        extras = "" if self.deps_from else f"[{self.extras}]"
+        return f"classguard{extras}=={self.version}"
 
     def pip_arguments(self) -> list[str]:
         args = ["--no-index", "--find-links", self.wheels] if self.wheels else []
@@ -57,20 +66,23 @@ def deps_site_packages(venv: str) -> Path:
 
 @dataclass(frozen=True)
 class CreateVenv:
-    target: PurePosixPath
+    """The application folder with its first release, and `current` pointing at it."""
+
+    app_dir: PurePosixPath
     source: PackageSource
 
     @property
     def id(self) -> str:
-        return f"venv:{self.target}"
+        return f"venv:{self.app_dir}"
 
     def describe(self) -> str:
-        return f"install {self.source.requirement} in its own virtual environment {self.target}"
+        return f"install {self.source.requirement} in its own virtual environment {self.app_dir}"
 
     def changes(self, layout: Layout) -> list[str]:
         origin = f"wheels from {self.source.wheels}" if self.source.wheels else "the package index"
         lines = [
-            f"creates {self.target}/ with {self.source.python} (removed on uninstall)",
+            f"creates {self.app_dir}/ (removed on uninstall): {RELEASES}/{self.source.version}/, a venv made with "
+            f"{self.source.python}, and the link {CURRENT} -> {RELEASES}/{self.source.version}",
             f"pip installs from {origin}",
         ]
         if self.source.deps_from:
@@ -78,16 +90,30 @@ class CreateVenv:
         return lines
 
     def apply(self, ctx: Context) -> list[Record]:
-        records = make_parents(ctx, self.target)
-        path = ctx.layout.at(self.target)
-        if path.exists():
-            raise InstallError(f"{self.target} already exists: uninstall first or remove it")
-        records.append(Record("tree", str(self.target)))
+        records = make_parents(ctx, self.app_dir)
+        path = ctx.layout.at(self.app_dir)
+        if path.exists() or path.is_symlink():
+            raise InstallError(f"{self.app_dir} already exists: uninstall first or remove it")
+        path.mkdir(mode=0o755)
+        records.append(Record("tree", str(self.app_dir)))
         try:
-            fill_venv(ctx, path, self.source)
-        except InstallError as exc:
+            build_release(ctx, path, self.source.version, self.source)
+            switch_current(path, self.source.version)
+        except (InstallError, OSError) as exc:
             raise StepFailed(records) from exc
         return records
+
+
+def build_release(ctx: Context, app_dir: Path, version: str, source: PackageSource) -> Path:
+    """A new venv in releases/<version>, beside the one in use; removed again if pip fails."""
+    path = release_dir(app_dir, version)
+    path.parent.mkdir(mode=0o755, exist_ok=True)
+    try:
+        fill_venv(ctx, path, source)
+    except BaseException:
+        remove_tree(path)
+        raise
+    return path
 
 
 def fill_venv(ctx: Context, path: Path, source: PackageSource) -> None:

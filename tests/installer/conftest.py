@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,32 +13,16 @@ from pathlib import Path
 import pytest
 
 from installer.cli import main
-from tests.conftest import REPO
+from tests.installer.wheels import build_wheel, source_copy
 
 VENV = Path(sys.executable).parent.parent  # the test venv: the staged install reuses its dependencies
 
 
 @pytest.fixture(scope="session")
 def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """classguard as a wheel, built from this checkout without the network (~2 s)."""
-    out = tmp_path_factory.mktemp("wheels")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(out),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    """classguard as a wheel, built from a copy of this checkout without the network."""
+    scratch = tmp_path_factory.mktemp("wheel-source")
+    return build_wheel(source_copy(scratch / "classguard"), scratch / "wheels")
 
 
 @pytest.fixture

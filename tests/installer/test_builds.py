@@ -24,7 +24,7 @@ def build(run: Run, tmp_path: Path, system: str, *extra: str) -> Path:
     return out
 
 
-def registry(wxs: ET.Element) -> dict[tuple[str, str], tuple[str, str]]:
+def registry(wxs: ET.Element) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
     found = {}
     for value in wxs.iter(f"{W}RegistryValue"):
         found[(f"{value.get('Root')}\\{value.get('Key')}", value.get("Name"))] = (value.get("Type"), value.get("Value"))
@@ -56,7 +56,7 @@ def test_the_msi_installs_a_service_that_restarts_and_a_tray_for_everyone(run: R
     control = next(wxs.iter(f"{W}ServiceControl"))
     assert (control.get("Start"), control.get("Stop"), control.get("Remove")) == ("install", "both", "uninstall")
     tray = registry(wxs)[("HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run", "classguard-tray")]
-    assert tray[1].endswith(" tray")
+    assert (tray[1] or "").endswith(" tray")
     assert next(wxs.iter(f"{W}MajorUpgrade")) is not None
     refs = {ref.get("Id") for ref in wxs.iter(f"{W}ComponentRef")}
     assert refs == {c.get("Id") for c in wxs.iter(f"{W}Component")}

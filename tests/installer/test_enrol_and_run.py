@@ -29,7 +29,7 @@ def console() -> Iterator[FakeConsole]:
 
 def agent(root: Path, *args: str) -> list[str]:
     return [
-        str(root / "opt/classguard/bin/classguard-agent"),
+        str(root / "opt/classguard/current/bin/classguard-agent"),
         "--config",
         str(root / "etc/classguard/agent.yaml"),
         *args,

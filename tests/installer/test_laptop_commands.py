@@ -15,7 +15,7 @@ def test_install_then_uninstall_leaves_the_tree_byte_for_byte(run: Run, staging:
     before = snapshot(staging)
     status, out, err = run("--root", str(staging), "--unattended", "install", *install_args)
     assert (status, err) == (0, "")
-    assert (staging / "opt/classguard/bin/classguard-agent").exists()
+    assert (staging / "opt/classguard/current/bin/classguard-agent").exists()
     assert (staging / AGENT_UNIT).exists()
     firefox = json.loads((staging / "etc/firefox/policies/policies.json").read_text())
     assert firefox["policies"]["Proxy"]["Locked"] is True
@@ -78,7 +78,7 @@ def test_the_tray_starts_for_every_user_from_the_installed_agent(
     assert run("--root", str(staging), "--unattended", "install", *install_args)[0] == 0
     entry = (staging / "etc/xdg/autostart/classguard-tray.desktop").read_text()
     assert (
-        f"Exec={staging}/opt/classguard/bin/classguard-agent --config {staging}/etc/classguard/agent.yaml tray\n"
+        f"Exec={staging}/opt/classguard/current/bin/classguard-agent --config {staging}/etc/classguard/agent.yaml tray\n"
         in entry
     )
     config = (staging / "etc/classguard/agent.yaml").read_text()

@@ -43,7 +43,7 @@ def test_verify_notices_a_unit_whose_program_is_missing(tmp_path: Path) -> None:
 
 def test_the_unit_gives_the_agent_what_it_needs() -> None:
     text = agent_unit(Layout(Path("/")))
-    assert "ExecStart=/opt/classguard/bin/classguard-agent --config /etc/classguard/agent.yaml run\n" in text
+    assert "ExecStart=/opt/classguard/current/bin/classguard-agent --config /etc/classguard/agent.yaml run\n" in text
     assert "RuntimeDirectory=classguard\nRuntimeDirectoryMode=0755\n" in text
     assert "CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_KILL\n" in text
     assert "ReadWritePaths=/var/lib/classguard -/etc/chromium/policies/managed" in text

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays
-
+from policies import holiday_table
 from policies.model import HolidaySettings
 
 
 class SchoolCalendar:
     """Answers "is this a day off?" for one school. With a region it uses the Dutch
-    public holidays and the Ministry's school holidays for that region (from the
-    `holidays` package); `extra` days are the school's own (study days, bridges)."""
+    public holidays and the Ministry's school holidays for that region (the `holidays`
+    package's, through policies/holiday_table.py); `extra` days are the school's own
+    (study days, bridges)."""
 
     def __init__(self, settings: HolidaySettings) -> None:
         self._settings = settings
-        self._years: dict[int, holidays.HolidayBase] = {}
+        self._years: dict[int, dict[dt.date, str]] = {}
 
-    def _official(self, year: int) -> holidays.HolidayBase | None:
+    def _official(self, year: int) -> dict[dt.date, str] | None:
         region = self._settings.region
         if region is None:
             return None
         if year not in self._years:
-            self._years[year] = holidays.country_holidays(
-                "NL", subdiv=region.capitalize(), years=year, categories=("public", "school")
-            )
+            days = holiday_table.days_off(region, year)
+            self._years[year] = days if days is not None else holiday_table.from_package(region, year)
         return self._years[year]
 
     def is_day_off(self, day: dt.date) -> bool:

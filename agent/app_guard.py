@@ -6,6 +6,11 @@ exception token that opens a service in the browser also leaves its app alone. A
 process is matched by its name and its executable's file name against the catalogue
 (`apps` per operating system), case-insensitively; psutil reports names per system.
 Processes are remembered by (pid, create time), so a reused pid is never killed.
+
+Reading every process's name each second cost as much CPU as the rest of the idle
+agent together, so a tick looks only at processes it has not seen before (and the
+ones it is closing); all of them are looked at again every FULL_SCAN_S, which catches
+a process that changed its name after it started (a launcher that execs the app).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from policies.model import AppNames, Policy
 
 log = logging.getLogger(__name__)
 _PROTECTED = {0, 1}
+FULL_SCAN_S = 5.0
+ATTRS = ["name", "exe", "create_time"]
 
 
 def platform_key(platform: str = sys.platform) -> str:
@@ -49,13 +56,13 @@ class AppGuard:
         grace_s: float,
         clock: Clock,
         notify: Callable[[str], None],
-        processes: Callable[[], Iterable[Any]] | None = None,
     ) -> None:
         self.grace_s = grace_s
         self.clock = clock
         self.notify = notify
-        self._processes = processes or (lambda: psutil.process_iter(["name", "exe", "create_time"]))
         self._closing: dict[tuple[int, float], float] = {}  # (pid, created) → when terminate was sent
+        self._known_pids: set[int] = set()
+        self._last_full_scan: float | None = None
         self.closed = 0
 
     def tick(self, agent: Any) -> None:
@@ -64,13 +71,33 @@ class AppGuard:
             return
         self.enforce(blocked_apps(agent.policy, view))
 
+    def _processes(self, now: float) -> Iterable[Any]:
+        """Processes to look at now, with .info filled in (see the module comment)."""
+        pids = psutil.pids()
+        full = self._last_full_scan is None or now - self._last_full_scan >= FULL_SCAN_S
+        if full:
+            self._last_full_scan = now
+            wanted = pids
+        else:
+            closing = {pid for pid, _ in self._closing}
+            wanted = [pid for pid in pids if pid not in self._known_pids or pid in closing]
+        self._known_pids = set(pids)
+        for pid in wanted:
+            try:
+                process = psutil.Process(pid)
+                process.info = process.as_dict(ATTRS)
+            except psutil.Error:
+                continue
+            yield process
+
     def enforce(self, apps: Mapping[str, str]) -> None:
         if not apps:
             self._closing.clear()
+            self._last_full_scan = None  # the first tick of a lesson looks at everything
             return
         now = self.clock.monotonic()
         seen = set()
-        for process in self._processes():
+        for process in self._processes(now):
             try:
                 title = self._match(process, apps)
                 if title is None:

@@ -70,6 +70,7 @@ class ProxySupervisor:
         self._stop = threading.Event()
         self._unreachable = 0
         self._watcher: threading.Thread | None = None
+        self._owner_confirmed: int | None = None  # the proxy pid seen holding the port
 
     # -- life cycle ----------------------------------------------------------
     def start(self) -> None:
@@ -124,15 +125,26 @@ class ProxySupervisor:
             return False
 
     def _owns_port(self) -> bool:
-        """Only our proxy listens on the port (unknown counts as yes: no false alarms)."""
-        pids = listener_pids(*self.args.listen)
+        """Only our proxy listens on the port (unknown counts as yes: no false alarms).
+
+        Asked once per proxy process, not on every health check: listing the system's
+        sockets costs ~10 ms, which alone broke the idle CPU budget. Once our live proxy
+        holds the listening socket, no other user can bind the same address and port
+        (SO_REUSEPORT needs the same user), so the answer holds until that process
+        dies, and then the watcher checks for a squatter anyway."""
         process = self._process
+        if process is not None and process.pid == self._owner_confirmed:
+            return True
+        pids = listener_pids(*self.args.listen)
         if pids is None or process is None:
             return pids is None
         others = pids - {process.pid}
         if others:
             self.last_error = "the proxy's port is taken by another program: " + ", ".join(map(describe, others))
-        return not others and process.pid in pids
+        owns = not others and process.pid in pids
+        if owns:
+            self._owner_confirmed = process.pid
+        return owns
 
     def _watch(self) -> None:
         while not self._stop.wait(CHECK_EVERY_S):

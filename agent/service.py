@@ -38,6 +38,7 @@ from policies.model import Policy
 log = logging.getLogger(__name__)
 TICK_S = 1.0
 CACHE_REFRESH_S = 300.0
+STATUS_REFRESH_S = 30.0  # the status file is rewritten when it changes, and at least this often
 
 
 class Agent:
@@ -63,6 +64,7 @@ class Agent:
         self._apply_lock = threading.RLock()
         self._offset_written: float | None = None
         self._last_cache_save = 0.0
+        self._status_written: tuple[dict[str, Any], float] | None = None  # (what, when)
 
     # -- start and stop ------------------------------------------------------
     def start(self) -> None:
@@ -245,10 +247,23 @@ class Agent:
         due = self.clock.monotonic() - self._last_cache_save >= CACHE_REFRESH_S
         if self.state is not None and due:
             self._save_cache(self.state)  # moves the "never before" floor on
+        self._write_status()
+
+    def _write_status(self) -> None:
+        """Only when something in it changed (or it is getting old): an fsynced write
+        every second was a good part of the idle agent's CPU."""
+        document, now = self.status(), self.clock.monotonic()
+        compared = {**document, "updated_at": None, "clock_offset_s": round(document["clock_offset_s"], 1)}
+        if self._status_written is not None:
+            before, when = self._status_written
+            if before == compared and now - when < STATUS_REFRESH_S:
+                return
         try:
-            write_json_atomic(self.paths.status, self.status(), mode=0o644)
+            write_json_atomic(self.paths.status, document, mode=0o644)
         except OSError as exc:
             log.warning("status file not written: %s", exc)
+            return
+        self._status_written = (compared, now)
 
     def _check_policy_files(self) -> None:
         with self._apply_lock:

@@ -9,7 +9,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from agent.app_guard import AppGuard, blocked_apps, platform_key
+from agent.app_guard import FULL_SCAN_S, AppGuard, blocked_apps, platform_key
 from agent.lesson_view import lesson_view
 from policies.model import Policy
 from policies.overrides import NO_OVERRIDES, Overrides
@@ -114,3 +114,35 @@ def test_outside_lessons_nothing_is_touched(spawn: Callable[..., subprocess.Pope
     app = spawn("discord")
     AppGuard(10, FakeClock(), lambda _: None).enforce({})
     assert app.poll() is None
+
+
+def test_an_app_started_between_full_scans_is_closed_at_once(spawn: Callable[..., subprocess.Popen[bytes]]) -> None:
+    guard = AppGuard(10, FakeClock(), lambda _: None)
+    guard.enforce({"discord": "Discord"})  # the full scan: nothing to close
+    app = spawn("discord")
+    guard.enforce({"discord": "Discord"})  # the clock has not moved: a new pid is still looked at
+    assert app.wait(timeout=5) == -signal.SIGTERM
+
+
+def test_a_process_that_turns_into_an_app_is_closed_at_the_next_full_scan(tmp_path: Path) -> None:
+    """A launcher that execs the app keeps its pid: the next full scan finds it."""
+    shutil.copy("/bin/sleep", tmp_path / "discord")
+    go = tmp_path / "go"
+    launcher = subprocess.Popen(
+        ["/bin/sh", "-c", f"while [ ! -e {go} ]; do sleep 0.05; done; exec {tmp_path / 'discord'} 60"]
+    )
+    try:
+        clock = FakeClock()
+        guard = AppGuard(10, clock, lambda _: None)
+        guard.enforce({"discord": "Discord"})
+        go.touch()
+        assert wait_for(lambda: psutil.Process(launcher.pid).name() == "discord", timeout=5)
+        guard.enforce({"discord": "Discord"})
+        assert launcher.poll() is None  # a known pid between full scans is not looked at again
+        clock.advance(FULL_SCAN_S)
+        guard.enforce({"discord": "Discord"})
+        assert launcher.wait(timeout=5) == -signal.SIGTERM
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+        launcher.wait()

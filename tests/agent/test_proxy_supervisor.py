@@ -163,6 +163,56 @@ def test_a_program_squatting_the_port_is_reported_not_trusted(tmp_path: Path, fa
             supervisor.stop()
 
 
+def _bind_as_nobody(addresses: list[tuple[str, int]]) -> list[str]:
+    """Try to listen on each address as another user (uid 65534), with SO_REUSEADDR and
+    SO_REUSEPORT, in a forked child; returns what happened for each."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no pytest machinery, only sockets, then _exit
+        os.close(read_end)
+        results = []
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            for address in addresses:
+                with socket.socket() as sock:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+                    try:
+                        sock.bind(address)
+                        sock.listen()
+                        results.append("bound")
+                    except OSError as exc:
+                        results.append(os.strerror(exc.errno or 0))
+        finally:
+            os.write(write_end, json.dumps(results).encode())
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        data = answer.read()
+    os.waitpid(pid, 0)
+    return list(json.loads(data))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
+# The forked child only makes system calls and _exits; exec'ing an interpreter instead
+# would need one that user 65534 may run (the venv's may sit under /root).
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_no_other_user_can_take_the_port_while_our_proxy_holds_it(tmp_path: Path, fake_proxy: Path) -> None:
+    """Why the port's owner is asked once per proxy process, not every second."""
+    args = make_args(tmp_path, fake_proxy)
+    supervisor = ProxySupervisor(args)
+    supervisor.start()
+    try:
+        assert supervisor.wait_ready(10) and wait_for(supervisor.healthy)
+        host, port = args.listen
+        tries = _bind_as_nobody([(host, port), ("0.0.0.0", port)])
+        assert tries == [os.strerror(98)] * 2  # EADDRINUSE
+        assert supervisor.healthy()
+    finally:
+        supervisor.stop()
+
+
 def test_a_proxy_left_by_a_killed_agent_is_stopped(tmp_path: Path, fake_proxy: Path) -> None:
     args = make_args(tmp_path, fake_proxy)
     orphan = subprocess.Popen(args.argv(), stderr=subprocess.PIPE)

@@ -15,7 +15,7 @@ from agent.config import Config, load_config
 from agent.enrol import enrol
 from agent.errors import AgentError
 from agent.paths import StatePaths
-from agent.service import Agent
+from agent.service import STATUS_REFRESH_S, Agent
 from agent.status import STATUS_KEYS
 from agent.tasks import build_agent
 from agent.tray.client import TrayClient
@@ -54,6 +54,21 @@ def test_a_new_version_and_a_token_reach_the_proxy_files(agent: Agent, console: 
     agent.tick()
     status = json.loads(agent.paths.status.read_text())
     assert [e["services"] for e in status["exceptions"]] == [["youtube"]]
+
+
+def test_the_status_file_is_written_when_it_changes_and_every_half_minute(agent: Agent, fake_clock: FakeClock) -> None:
+    assert wait_for(lambda: agent.state is not None and agent.proxy is not None and agent.proxy.healthy())
+    agent.tick()
+    first = agent.paths.status.stat().st_ino  # an atomic write is a new file: a new inode
+    agent.tick()
+    assert agent.paths.status.stat().st_ino == first  # nothing changed: not written again
+    agent.report("something to say")
+    agent.tick()
+    changed = agent.paths.status.stat().st_ino
+    assert changed != first and "something to say" in json.loads(agent.paths.status.read_text())["problems"]
+    fake_clock.advance(STATUS_REFRESH_S)
+    agent.tick()
+    assert agent.paths.status.stat().st_ino != changed
 
 
 def test_offline_the_cache_is_enforced(enrolled: Config, console: FakeConsole, fake_clock: FakeClock) -> None:

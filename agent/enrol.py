@@ -3,7 +3,6 @@ console's public keys; store them (the secret 0600 from its first byte)."""
 
 from __future__ import annotations
 
-import platform
 import socket
 
 from agent.console_client import ConsoleClient, ConsoleOffline, ConsoleRejected
@@ -13,6 +12,8 @@ from agent.paths import StatePaths
 
 
 def platform_name() -> str:
+    import platform  # only at enrolment, not in the long-running service
+
     system = platform.system().lower()
     return {"darwin": "macos"}.get(system, system)
 

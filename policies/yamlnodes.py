@@ -7,7 +7,6 @@ caller raises one PolicyError with all of them, compiler-style.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection
 from typing import Final
@@ -160,5 +159,7 @@ def describe(node: yaml.Node) -> str:
 
 
 def suggest(word: str, options: Collection[str]) -> str:
+    import difflib  # only when there is a mistake to suggest a fix for
+
     close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""

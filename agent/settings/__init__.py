@@ -9,22 +9,21 @@ operating system (psutil style) with the same function names:
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
 
-from agent.settings import _linux, _macos, _windows
 from agent.settings._plan import ManagedFile, Plan, RegistryValue
 
 __all__ = ["ManagedFile", "Plan", "RegistryValue", "apply", "drift", "for_platform", "proxy_plan"]
 
 
 def for_platform(platform: str = sys.platform) -> ModuleType:
-    if platform.startswith("win"):
-        return _windows
-    if platform == "darwin":
-        return _macos
-    return _linux
+    """The module for one system, imported when first asked for: a laptop needs only
+    its own (the others cost memory the agent's budget does not have)."""
+    name = "_windows" if platform.startswith("win") else "_macos" if platform == "darwin" else "_linux"
+    return importlib.import_module(f"agent.settings.{name}")
 
 
 def proxy_plan(pac_url: str, platform: str = sys.platform) -> Plan:

@@ -1,8 +1,8 @@
 """`classguard-agent run`: the service, composed of its parts.
 
 Threads: the sync loop (long-poll), the PAC server, the proxy watcher, and one
-housekeeping loop here that ticks every second: status file, clock.json, desktop
-apps, system settings, heartbeat, cache refresh. Offline, the last good cache is
+housekeeping loop here that ticks every second (agent/housekeeping.py): status file,
+clock.json, desktop apps, system settings, heartbeat, cache refresh. Offline, the last good cache is
 enforced; a problem (an edited cache, a policy that does not load) is reported in the
 status and the heartbeat, and never stops enforcement of what is known good.
 """
@@ -15,21 +15,20 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from agent.atomic import write_json_atomic
 from agent.cache import CacheError, PolicyCache, SyncState
 from agent.config import Config
 from agent.console_client import ConsoleClient
 from agent.errors import AgentError
+from agent.housekeeping import Housekeeping
 from agent.identity import Identity, load_identity, update_identity
 from agent.lesson_view import LessonView, lesson_view
 from agent.lock import InstanceLock
 from agent.pac_server import PacServer
 from agent.paths import StatePaths
 from agent.permissions import secure_state_dir
-from agent.policy_files import drifted_files, write_clock, write_overrides, write_policy_dir
-from agent.proxy_files import media_enforceable
+from agent.policy_files import write_overrides, write_policy_dir
 from agent.proxy_supervisor import ProxyArgs, ProxySupervisor
-from agent.status import exception_json, iso, lesson_json
+from agent.status_document import status_document
 from agent.sync import SyncLoop
 from agent.timekeeping import Clock, TrustedTime
 from policies.errors import PolicyError
@@ -37,8 +36,6 @@ from policies.model import Policy
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
-CACHE_REFRESH_S = 300.0
-STATUS_REFRESH_S = 30.0  # the status file is rewritten when it changes, and at least this often
 
 
 class Agent:
@@ -61,10 +58,9 @@ class Agent:
         self.client: ConsoleClient | None = None
         self.tasks: list[Any] = []  # periodic duties with .tick(agent), added by build_tasks
         self._stop = threading.Event()
-        self._apply_lock = threading.RLock()
-        self._offset_written: float | None = None
-        self._last_cache_save = 0.0
-        self._status_written: tuple[dict[str, Any], float] | None = None  # (what, when)
+        self.apply_lock = threading.RLock()
+        self.housekeeping = Housekeeping()
+        self.last_cache_save = 0.0
 
     # -- start and stop ------------------------------------------------------
     def start(self) -> None:
@@ -109,7 +105,7 @@ class Agent:
             self.sync.stop()
         # Under the apply lock: a sync that is applying right now finishes first, and
         # _ensure_proxy starts nothing once stopping (else its proxy would outlive us).
-        with self._apply_lock:
+        with self.apply_lock:
             proxy, self.proxy = self.proxy, None
         if proxy is not None:
             proxy.stop()
@@ -148,7 +144,7 @@ class Agent:
         except (ValueError, OSError) as exc:
             self.report(f"the console's new group or keys could not be taken: {exc}")
             return identity.trusted_keys, False
-        with self._apply_lock:
+        with self.apply_lock:
             self.identity = updated
             if self.cache is not None:
                 self.cache = PolicyCache(self.paths.cache, self.paths.cache_good, updated.secret, updated.trusted_keys)
@@ -179,7 +175,7 @@ class Agent:
     def apply(self, state: SyncState, *, from_cache: bool = False) -> bool:
         """Put a verified sync into force: files for the proxy, PAC, cache. False when
         it could not be (the previous state stays in force; the sync loop retries)."""
-        with self._apply_lock:
+        with self.apply_lock:
             try:
                 policy = write_policy_dir(self.paths.policy_dir, state)
                 write_overrides(self.paths, state)
@@ -192,20 +188,20 @@ class Agent:
             if self.pac is not None:
                 self.pac.update(policy)
             if not from_cache:
-                self._save_cache(state)
-            self._write_clock(force=True)
+                self.save_cache(state)
+            self.housekeeping.write_clock(self, force=True)
             self._ensure_proxy()
             self.state, self.policy = state, policy  # last: whoever sees the new state sees it all in force
             return True
 
-    def _save_cache(self, state: SyncState) -> None:
+    def save_cache(self, state: SyncState) -> None:
         if self.cache is None:
             return
         try:
             self.cache.save(state, self.time.seconds())
         except OSError as exc:  # the previous cache files are whole (atomic writes): offline uses those
             self.report(f"the policy cache could not be written; the last good one is kept: {exc}")
-        self._last_cache_save = self.clock.monotonic()
+        self.last_cache_save = self.clock.monotonic()
 
     def _ensure_proxy(self) -> None:
         assert self.identity is not None
@@ -228,56 +224,9 @@ class Agent:
         else:
             self.proxy.reconfigure(args)
 
-    def _write_clock(self, force: bool = False) -> None:
-        offset = self.time.report().offset_s
-        if force or self._offset_written is None or abs(offset - self._offset_written) >= 0.5:
-            write_clock(self.paths, offset)
-            self._offset_written = offset
-
-    # -- the housekeeping tick -----------------------------------------------
+    # -- the housekeeping tick (agent/housekeeping.py) -------------------------
     def tick(self) -> None:
-        self._write_clock()
-        self._check_policy_files()
-        for task in self.tasks:
-            try:
-                task.tick(self)
-            except Exception as exc:  # a duty that fails must not stop the others
-                log.exception("task %s failed", type(task).__name__)
-                self.report(f"{type(task).__name__} failed: {exc}")
-        due = self.clock.monotonic() - self._last_cache_save >= CACHE_REFRESH_S
-        if self.state is not None and due:
-            self._save_cache(self.state)  # moves the "never before" floor on
-        self._write_status()
-
-    def _write_status(self) -> None:
-        """Only when something in it changed (or it is getting old): an fsynced write
-        every second was a good part of the idle agent's CPU."""
-        document, now = self.status(), self.clock.monotonic()
-        compared = {**document, "updated_at": None, "clock_offset_s": round(document["clock_offset_s"], 1)}
-        if self._status_written is not None:
-            before, when = self._status_written
-            if before == compared and now - when < STATUS_REFRESH_S:
-                return
-        try:
-            write_json_atomic(self.paths.status, document, mode=0o644)
-        except OSError as exc:
-            log.warning("status file not written: %s", exc)
-            return
-        self._status_written = (compared, now)
-
-    def _check_policy_files(self) -> None:
-        with self._apply_lock:
-            state = self.state
-            if state is None:
-                return
-            drift = drifted_files(self.paths, state)
-            if drift:
-                self.report(
-                    "files for the proxy were changed outside the agent and written again: "
-                    + ", ".join(p.name for p in drift)
-                )
-                write_policy_dir(self.paths.policy_dir, state)
-                write_overrides(self.paths, state)
+        self.housekeeping.tick(self)
 
     def view(self) -> LessonView | None:
         if self.policy is None or self.state is None or self.identity is None:
@@ -286,38 +235,8 @@ class Agent:
             self.policy, self.identity.group, self.identity.device_id, self.state.overrides.overrides, self.time.now()
         )
 
-    def not_enforceable(self) -> list[str]:
-        items = []
-        media_rule = self.policy is not None and self.policy.media_uploads == "block"
-        if media_rule and not media_enforceable(self.paths.proxy_dir, self.config.intercept):
-            items.append("regel 7 (foto/film uploaden): geen classguard-CA, de proxy kan uploads niet zien")
-        if not self.config.apply_system_settings:
-            items.append("systeeminstellingen (proxy, browserbeleid): niet afgedwongen, apply_system_settings is uit")
-        for task in self.tasks:
-            items.extend(getattr(task, "not_enforceable", lambda: [])())
-        return items
-
     def status(self) -> dict[str, Any]:
-        identity, view, times = self.identity, self.view(), self.time.report()
-        return {
-            "enrolled": identity is not None,
-            "agent_running": True,
-            "updated_at": iso(self.time.seconds()),
-            "device_id": identity.device_id if identity else None,
-            "group": identity.group if identity else None,
-            "policy_version": self.state.version if self.state else None,
-            "timezone": self.policy.timezone.key if self.policy is not None else None,
-            "lesson": lesson_json(view),
-            "exceptions": [exception_json(t) for t in view.exceptions] if view else [],
-            "proxy": self.proxy.state() if self.proxy is not None else "down",
-            "proxy_restarts": self.proxy.restarts if self.proxy is not None else 0,
-            "console": "online" if self.sync is not None and self.sync.online else "offline",
-            "last_sync": iso(self.sync.last_sync) if self.sync is not None else None,
-            "clock_offset_s": times.offset_s,
-            "clock_skewed": times.skewed,
-            "not_enforceable": self.not_enforceable(),
-            "problems": list(self.problems),
-        }
+        return status_document(self)
 
 
 def state_file(config: Config) -> Path:

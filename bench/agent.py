@@ -35,9 +35,16 @@ from policies import clock
 from tests.agent.conftest import free_port
 from tests.agent.fakes import ConsoleState, FakeConsole, wait_for
 from tests.agent.test_with_real_proxy import connect_status
-from tests.conftest import BASIC_POLICY, REPO
+from tests.conftest import REPO
 
 GOALS = {"rss_mb": 40.0, "idle_cpu_pct": 1.0, "grant_s": 1.0}
+
+
+def shared_and_own(process: psutil.Process) -> str:
+    """RSS counts the shared libraries (libpython, OpenSSL, cryptography's) in full, though
+    the proxy next to the agent maps the same files; PSS splits them, USS leaves them out."""
+    full = process.memory_full_info()
+    return f"PSS {full.pss / 1e6:5.1f} MB, USS {full.uss / 1e6:5.1f} MB"
 
 
 def sample(process: psutil.Process, seconds: float) -> tuple[float, float]:
@@ -71,7 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     window = 5.0 if args.quick else 60.0
     proxy = Path(sys.executable).parent / "classguard-proxy"
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}")
-    state = ConsoleState(key=Ed25519PrivateKey.generate(), policy_text=BASIC_POLICY, wait=25.0)
+    # The reference school's own policy (the whole catalogue, an iCal timetable): a small
+    # test policy would flatter the agent's memory. The console's clock says Tuesday
+    # 1 December 2026, 09:00 in Amsterdam: groep 7 is in a lesson, so the app guard works.
+    examples = REPO / "examples"
+    state = ConsoleState(
+        key=Ed25519PrivateKey.generate(),
+        policy_text=(examples / "meander.yaml").read_text(encoding="utf-8"),
+        files={"timetables/groep-8.ics": (examples / "timetables" / "groep-8.ics").read_text(encoding="utf-8")},
+        wait=25.0,
+    )
     with tempfile.TemporaryDirectory(prefix="classguard-bench-agent-") as tmp, FakeConsole(state) as console:
         base = Path(tmp)
         proxy_port = free_port()
@@ -103,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             goal = f"(goal <= {GOALS['rss_mb']:.0f} MB, without the proxy)"
             print(f"idle {window:.0f} s:        RSS {rss:6.1f} MB {goal}, "
                   f"CPU {cpu:5.2f} % (goal <= {GOALS['idle_cpu_pct']:.0f} %)")  # fmt: skip
+            print(f"                    {shared_and_own(agent)}")
             stop = threading.Event()
             before = state.version
             storm_thread = threading.Thread(target=storm, args=(console, stop), daemon=True)

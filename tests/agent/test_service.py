@@ -14,8 +14,9 @@ import pytest
 from agent.config import Config, load_config
 from agent.enrol import enrol
 from agent.errors import AgentError
+from agent.housekeeping import STATUS_REFRESH_S
 from agent.paths import StatePaths
-from agent.service import STATUS_REFRESH_S, Agent
+from agent.service import Agent
 from agent.status import STATUS_KEYS
 from agent.tasks import build_agent
 from agent.tray.client import TrayClient

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("teacher", "directie", "admin")
@@ -166,6 +166,9 @@ class PupilRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decided_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     jti: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The agent's own id for a queued ask: a retry after a lost answer is the same ask
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    __table_args__ = (UniqueConstraint("device_id", "client_id", name="uq_pupil_requests_device_client"),)
 
 
 class Incident(Base):
@@ -178,6 +181,8 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     closed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     closed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # as in PupilRequest
+    __table_args__ = (UniqueConstraint("source", "client_id", name="uq_incidents_source_client"),)
 
 
 class Acknowledgment(Base):

@@ -80,3 +80,28 @@ def test_an_incident_goes_to_directie(console):
         assert (row.source, row.group, row.status) == (f"device:{device['device_id']}", "groep-7", "open")
     empty = console.api("POST", "/incidents", device["device_secret"], json={"message": "  "})
     assert empty.status_code == 400 and "1 to 2000 characters" in empty.json["error"]
+
+
+def test_a_retried_request_or_report_is_stored_once(console):
+    """The agent's outbox sends again when an answer was lost, with the same client_id."""
+    first, other = console.enrol(), console.enrol()
+    ask = {"service": "youtube", "message": "filmpje", "client_id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"}
+    made = console.api("POST", "/requests", first["device_secret"], json=ask)
+    again = console.api("POST", "/requests", first["device_secret"], json=ask)
+    assert (made.status_code, again.status_code) == (201, 200) and made.json["id"] == again.json["id"]
+    assert console.api("POST", "/requests", other["device_secret"], json=ask).status_code == 201  # another laptop
+    report = {"message": "iemand pest in de groepsapp", "client_id": "a1b2c3d4-e5f6"}
+    made = console.api("POST", "/incidents", first["device_secret"], json=report)
+    again = console.api("POST", "/incidents", first["device_secret"], json=report)
+    assert (made.status_code, again.status_code) == (201, 200) and made.json["id"] == again.json["id"]
+    with console.app.app_context():
+        session = db.session()
+        assert len(session.scalars(select(PupilRequest)).all()) == 2
+        assert len(session.scalars(select(Incident)).all()) == 1
+
+
+def test_a_malformed_client_id_is_refused(console):
+    secret = console.enrol()["device_secret"]
+    for bad in ("short", "x" * 65, "../../etc", 12345678, "spaces are not ok"):
+        answer = console.api("POST", "/incidents", secret, json={"message": "hulp", "client_id": bad})
+        assert answer.status_code == 400 and "client_id" in answer.json["error"], bad

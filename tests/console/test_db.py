@@ -1,3 +1,5 @@
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from console.app import create_app
@@ -12,7 +14,9 @@ def test_alembic_creates_exactly_the_models_tables(tmp_path, clock):
     engine = database(app).engine
     assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
     with engine.connect() as connection:
-        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0001"
+        assert connection.execute(text("select version_num from alembic_version")).scalar() == "0002"
+        # and the migrated columns and constraints are the models', not only the table names
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
 def test_the_database_url_comes_from_the_environment(tmp_path, clock, monkeypatch):

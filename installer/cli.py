@@ -11,20 +11,25 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from installer import build_commands, laptop_commands, status
+from installer import build_commands, laptop_commands, status, upgrade
 from installer.agent_config import DEFAULT_PAC_PORT, DEFAULT_PROXY_PORT
+from installer.agent_health import AgentService
 from installer.errors import InstallError
+from installer.release import valid_version
 from installer.venv_step import default_python
 
 PROG = "classguard-install"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, agent_service: AgentService | None = None) -> int:
+    """`agent_service` restarts the agent for upgrade's health check: systemd unless
+    given (the tests run the agent in the foreground from a staging root)."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage line
         return int(exc.code or 0)
+    args.agent_service = agent_service
     if getattr(args, "code", None) and not getattr(args, "console", None):
         parser.print_usage(sys.stderr)
         sys.stderr.write(f"{PROG}: error: --code needs --console URL\n")
@@ -59,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     install.set_defaults(run=laptop_commands.install)
     uninstall = commands.add_parser("uninstall", help="undo what install did, from its manifest")
     uninstall.set_defaults(run=laptop_commands.uninstall)
+    renew = commands.add_parser("upgrade", help="a new version in place; the old one back if it is not healthy")
+    renew.add_argument("--to", type=_version, metavar="VERSION", help="default: the installer's own")
+    renew.add_argument(
+        "--timeout", type=float, default=90.0, metavar="S", help="how long the new agent has to come up healthy"
+    )
+    _package_options(renew)
+    renew.set_defaults(run=upgrade.upgrade)
     show = commands.add_parser("status", help="what is installed, versions, service, enrolment, drift")
     show.set_defaults(run=status.status)
     build = commands.add_parser("build", help="the packages for Windows (WiX source) and macOS (pkg layout, profile)")
@@ -72,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pac-port", type=int, default=DEFAULT_PAC_PORT, metavar="PORT")
     build.set_defaults(run=build_commands.build)
     return parser
+
+
+def _version(text: str) -> str:
+    if not valid_version(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version number (e.g. 0.2.0)")
+    return text
 
 
 def _install_options(parser: argparse.ArgumentParser) -> None:

@@ -36,7 +36,7 @@ def installed_version(layout: Layout, runner: Runner) -> str:
     python = layout.live(layout.venv / "bin" / "python")
     try:
         code = "import importlib.metadata as m; print(m.version('classguard'))"
-        return runner.local([python, "-c", code]).strip()
+        return runner.local([python, "-I", "-c", code]).strip()  # -I: not the caller's folder first
     except InstallError:
         return "unknown (the virtual environment does not run)"
 

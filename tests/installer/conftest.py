@@ -1,18 +1,21 @@
 """Fixtures for the installer: a wheel of this checkout (built once), a staging root
-that looks like a lived-in laptop, a byte-for-byte snapshot of a tree, and a way to
-run classguard-install in-process."""
+that looks like a lived-in laptop, a byte-for-byte snapshot of a tree, a way to run
+classguard-install in-process, and a fake console for the installed agent."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from installer.cli import main
+from tests.agent.fakes import ConsoleState, FakeConsole
+from tests.conftest import BASIC_POLICY
 from tests.installer.wheels import build_wheel, source_copy
 
 VENV = Path(sys.executable).parent.parent  # the test venv: the staged install reuses its dependencies
@@ -85,3 +88,18 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
 def install_args(staging: Path, wheelhouse: Path) -> list[str]:
     """The package options that make a staged install take ~1 s."""
     return ["--deps-from", str(VENV), "--wheels", str(wheelhouse)]
+
+
+@pytest.fixture
+def console() -> Iterator[FakeConsole]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    with FakeConsole(ConsoleState(key=Ed25519PrivateKey.generate(), policy_text=BASIC_POLICY)) as running:
+        yield running
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)

@@ -7,40 +7,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.agent.conftest import free_port
-from tests.agent.fakes import ConsoleState, FakeConsole
-from tests.conftest import BASIC_POLICY
-from tests.installer.conftest import Run, snapshot
-
-
-@pytest.fixture
-def console() -> Iterator[FakeConsole]:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    with FakeConsole(ConsoleState(key=Ed25519PrivateKey.generate(), policy_text=BASIC_POLICY)) as running:
-        yield running
-
-
-def agent(root: Path, *args: str) -> list[str]:
-    return [
-        str(root / "opt/classguard/current/bin/classguard-agent"),
-        "--config",
-        str(root / "etc/classguard/agent.yaml"),
-        *args,
-    ]
-
-
-def wait_for(check: object, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
+from tests.agent.fakes import FakeConsole
+from tests.installer.conftest import Run, snapshot, wait_for
+from tests.installer.fakes import agent_command
 
 
 def test_install_enrol_run_trust_the_ca_and_uninstall(
@@ -59,11 +31,15 @@ def test_install_enrol_run_trust_the_ca_and_uninstall(
     )
     assert "ABC-123" not in (staging / "var/lib/classguard-install/laptop/manifest.json").read_text()
 
-    process = subprocess.Popen(agent(staging, "run"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        agent_command(staging, "run"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
 
         def proxy_running() -> bool:
-            answer = subprocess.run(agent(staging, "status", "--json"), capture_output=True, text=True, check=False)
+            answer = subprocess.run(
+                agent_command(staging, "status", "--json"), capture_output=True, text=True, check=False
+            )
             return answer.returncode == 0 and json.loads(answer.stdout).get("proxy") == "running"
 
         wait_for(proxy_running)

@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     enrol_cmd = commands.add_parser("enrol", help="enrol this device with the console (once)")
     enrol_cmd.add_argument("--console", metavar="URL", help="the console (default: console_url from the config)")
     enrol_cmd.add_argument("--code", required=True, help="the enrolment code from IT")
+    enrol_cmd.add_argument(
+        "--retry-for",
+        metavar="SECONDS",
+        type=_seconds,
+        default=0.0,
+        help="when the console is busy or unreachable, try again for this long (unattended installs)",
+    )
     enrol_cmd.set_defaults(run=_enrol)
     run = commands.add_parser("run", help="run the service in the foreground")
     run.set_defaults(run=_run)
@@ -78,8 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 86400")
+    return value
+
+
 def _enrol(config: Config, args: argparse.Namespace) -> int:
-    identity = enrol(StatePaths(config.state_dir), args.console or config.console_url, args.code)
+    identity = enrol(
+        StatePaths(config.state_dir), args.console or config.console_url, args.code, retry_for_s=args.retry_for
+    )
     sys.stdout.write(f"Aangemeld: apparaat {identity.device_id}, groep {identity.group}.\n")
     return 0
 

@@ -36,10 +36,19 @@ class RateLimiter:
             self._buckets[(name, key)] = (tokens, now)
             return (1 - tokens) * limit.per_seconds
 
+    def waiting(self, name: str, key: str, limit: Limit, now: float) -> float:
+        """Like allow(), without counting: 0 when one more would be allowed."""
+        with self._lock:
+            tokens, last = self._buckets.get((name, key), (float(limit.burst), now))
+            tokens = min(float(limit.burst), tokens + max(0.0, now - last) / limit.per_seconds)
+            return 0.0 if tokens >= 1 else (1 - tokens) * limit.per_seconds
+
 
 # The limits, in one table so the docs and the OpenAPI text can quote them.
 LIMITS = {
-    "enroll": Limit(burst=10, per_seconds=30),  # per client address: codes are guessable only slowly
+    # per client address, failed enrolments only: codes are guessable only slowly, while a
+    # whole school behind one NAT address can enrol with a good code at once
+    "enroll": Limit(burst=10, per_seconds=30),
     "device": Limit(burst=30, per_seconds=2),  # per device, all calls together
     "requests": Limit(burst=3, per_seconds=120),  # pupil asks: 3 at once, then one per 2 min
     "incidents": Limit(burst=3, per_seconds=300),

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from console import context, db, devices
 from console.errors import ConsoleError
 from console.models import Device
-from console.ratelimit import LIMITS
+from console.ratelimit import LIMITS, Limit
 
 F = TypeVar("F", bound=Callable[..., Any])
 API_PREFIX = "/api/"
@@ -53,12 +53,30 @@ def text_field(body: dict[str, Any], key: str, *, max_length: int, min_length: i
     return value
 
 
-def rate_limit(name: str, key: str) -> None:
-    limit = current_app.config.get("RATE_LIMITS", {}).get(name) or LIMITS[name]
-    wait = context.limiter().allow(name, key, limit, context.clock().monotonic())
+def _limit(name: str) -> Limit:
+    limit: Limit = current_app.config.get("RATE_LIMITS", {}).get(name) or LIMITS[name]
+    return limit
+
+
+def _too_many(wait: float) -> None:
     if wait:
         seconds = max(1, math.ceil(wait))
         raise ApiError(429, f"too many requests; try again in {seconds} s", {"Retry-After": str(seconds)})
+
+
+def rate_limit(name: str, key: str) -> None:
+    """Count one call against the limit; 429 when it is used up."""
+    _too_many(context.limiter().allow(name, key, _limit(name), context.clock().monotonic()))
+
+
+def rate_limit_open(name: str, key: str) -> None:
+    """429 when the limit is used up, without counting this call (see count_failure)."""
+    _too_many(context.limiter().waiting(name, key, _limit(name), context.clock().monotonic()))
+
+
+def count_failure(name: str, key: str) -> None:
+    """Count a failed call against a limit that only failures use."""
+    context.limiter().allow(name, key, _limit(name), context.clock().monotonic())
 
 
 def device_required[F: Callable[..., Any]](view: F) -> F:

@@ -61,6 +61,7 @@ class ConsoleState:
     enrolments: list[dict[str, Any]] = field(default_factory=list)
     syncs: int = 0
     report_status: int = 200  # what asks and reports get (429, 400, ...); kept only on 200
+    enrol_busy: int = 0  # this many enrolments are answered 429 first (a school enrolling at once)
     lose_answers: int = 0  # asks/reports to keep but answer with a dropped connection (a lost response)
     wait: float = 0.3  # long-poll, short in tests
 
@@ -175,6 +176,10 @@ def _handler(console: FakeConsole) -> type[BaseHTTPRequestHandler]:
             body = self._body()
             if path == "/api/v1/enroll":
                 state.enrolments.append(body)
+                if state.enrol_busy > 0:
+                    state.enrol_busy -= 1
+                    self._send(429, {"error": "too many requests; try again in 30 s"})
+                    return
                 if body.get("code") != state.code:
                     self._send(403, {"error": "unknown enrolment code"})
                     return

@@ -1,5 +1,6 @@
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from console import db, devices
 from policies.keys import load_public_key
 
 
@@ -79,3 +80,23 @@ def test_enrolment_is_audited_without_the_hostname(console):
         entries = audit.entries(db.session(), action="enrolled")
     assert len(entries) == 1
     assert "lokaal7" not in entries[0].detail
+
+
+def test_a_whole_school_behind_one_address_enrols_at_once(console):
+    """Only wrong codes count against an address: 40 laptops of one school, one NAT."""
+    with console.app.app_context():
+        session = db.session()
+        code = devices.create_code(
+            session, group="groep-7", uses=40, hours=1, actor="test", now=console.clock.seconds()
+        )
+        session.commit()
+    statuses = [
+        console.client.post("/api/v1/enroll", json={"code": code, "hostname": f"l{i}", "platform": "linux"}).status_code
+        for i in range(40)
+    ]
+    assert statuses == [201] * 40
+    wrong = [
+        console.client.post("/api/v1/enroll", json={"code": "NOPE", "hostname": "a", "platform": "linux"}).status_code
+        for _ in range(11)
+    ]
+    assert wrong == [403] * 10 + [429]  # and the guessing is still slow

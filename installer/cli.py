@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from installer import build_commands, laptop_commands, status, upgrade
+from installer import build_commands, console_commands, laptop_commands, status, uninstall, upgrade
 from installer.agent_config import DEFAULT_PAC_PORT, DEFAULT_PROXY_PORT
 from installer.agent_health import AgentService
+from installer.console_files import postgres_url
 from installer.errors import InstallError
 from installer.release import valid_version
 from installer.venv_step import default_python
@@ -62,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     install = commands.add_parser("install", help="install the agent, its service, tray and policies")
     _install_options(install)
     install.set_defaults(run=laptop_commands.install)
-    uninstall = commands.add_parser("uninstall", help="undo what install did, from its manifest")
-    uninstall.set_defaults(run=laptop_commands.uninstall)
+    remove = commands.add_parser("uninstall", help="undo what install did, from its manifest")
+    remove.add_argument("--console", action="store_true", help="the console server (`console`) instead of the laptop")
+    remove.add_argument("--purge", action="store_true", help="with --console: remove the instance it made too")
+    remove.set_defaults(run=uninstall.uninstall)
     renew = commands.add_parser("upgrade", help="a new version in place; the old one back if it is not healthy")
     renew.add_argument("--to", type=_version, metavar="VERSION", help="default: the installer's own")
     renew.add_argument(
@@ -73,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     renew.set_defaults(run=upgrade.upgrade)
     show = commands.add_parser("status", help="what is installed, versions, service, enrolment, drift")
     show.set_defaults(run=status.status)
+    server = commands.add_parser("console", help="install the console server: gunicorn service, config, nginx example")
+    server.add_argument("--instance", required=True, type=_absolute, metavar="DIR", help="e.g. /srv/classguard")
+    server.add_argument("--postgres", type=_postgres, metavar="URL", help="postgresql://USER:PASSWORD@HOST/DB")
+    server.add_argument("--bind", default="127.0.0.1:5080", type=_bind, metavar="HOST:PORT", help="gunicorn's address")
+    server.add_argument("--workers", type=_workers, default=2, metavar="N", help="gevent workers")
+    _package_options(server)
+    server.set_defaults(run=console_commands.console)
     build = commands.add_parser("build", help="the packages for Windows (WiX source) and macOS (pkg layout, profile)")
     build.add_argument("system", choices=("windows", "macos"))
     build.add_argument("--out", required=True, metavar="DIR", help="an empty or new folder")
@@ -89,6 +99,32 @@ def _parser() -> argparse.ArgumentParser:
 def _version(text: str) -> str:
     if not valid_version(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a version number (e.g. 0.2.0)")
+    return text
+
+
+def _absolute(text: str) -> str:
+    if not text.startswith("/") or ".." in text.split("/"):
+        raise argparse.ArgumentTypeError(f"{text!r}: name the folder by its absolute path, e.g. /srv/classguard")
+    return text.rstrip("/") or "/"
+
+
+def _postgres(text: str) -> str:
+    try:
+        return postgres_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 64 (2 per CPU core is plenty with gevent)")
+    return int(text)
+
+
+def _bind(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT (e.g. 127.0.0.1:5080)")
     return text
 
 

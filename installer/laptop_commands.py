@@ -1,4 +1,4 @@
-"""plan, install and uninstall for a laptop: build the plan, show it, carry it out."""
+"""plan and install for a laptop: build the plan, show it, carry it out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import TextIO
 from installer import manifest as manifests
 from installer.commands import Runner
 from installer.errors import InstallError
-from installer.executor import execute, render, undo_all
+from installer.executor import execute, render
 from installer.laptop_plan import LaptopOptions, laptop_plan
 from installer.layout import Layout
 from installer.manifest import Manifest
@@ -49,13 +49,13 @@ def _prepare(root: Path, args: argparse.Namespace, out: TextIO) -> tuple[Context
     if installed is not None and installed.options != options.recorded():
         raise InstallError(
             f"classguard {installed.version} is already installed here with other options "
-            f"({_differences(installed.options, options.recorded())}): run `classguard-install uninstall` "
+            f"({differences(installed.options, options.recorded())}): run `classguard-install uninstall` "
             "first, or install with the same options"
         )
     return ctx, options, installed
 
 
-def _differences(old: dict[str, object], new: dict[str, object]) -> str:
+def differences(old: dict[str, object], new: dict[str, object]) -> str:
     return ", ".join(f"{key} {old.get(key)!r} now {new.get(key)!r}" for key in new if old.get(key) != new.get(key))
 
 
@@ -84,24 +84,6 @@ def install(root: Path, args: argparse.Namespace, out: TextIO) -> int:
         out.write("installed, with a step still to do:\n" + "".join(f"  - {p}\n" for p in pending))
     else:
         out.write(f"classguard {record.version} is installed. `classguard-install status` shows how it is doing.\n")
-    return 0
-
-
-def uninstall(root: Path, args: argparse.Namespace, out: TextIO) -> int:
-    layout = Layout(root)
-    ctx = Context(layout, Runner(out, layout.real), KIND)
-    installed = manifests.load(layout.at(layout.manifest(KIND)))
-    if installed is None:
-        out.write(f"classguard is not installed under {root} (no manifest): nothing to do\n")
-        return 0
-    out.write(f"classguard-install: removing classguard {installed.version} (installed {installed.installed_at})\n")
-    if args.dry_run:
-        out.writelines(f"  undo: {step.description}\n" for step in reversed(installed.steps))
-        out.write("dry run: nothing was changed\n")
-        return 0
-    confirm(args, out)
-    undo_all(installed, ctx)
-    out.write("classguard is removed; every file it replaced is back as it was.\n")
     return 0
 
 

@@ -2,11 +2,11 @@
 runs `dconf update` and closes pupils' apps), so the unit takes away what it does not
 need: only the capabilities to bind ports < 1024 and to signal other users' processes,
 a read-only file system except its state and the policy folders, no new privileges,
-a system-call filter. `systemd-analyze verify` and `security` check it in the tests."""
+a system-call filter. The console runs as its own system user with no capabilities at
+all, writing only its instance folder. `systemd-analyze verify` and `security` check
+both in the tests."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from installer.layout import Layout
 
@@ -74,8 +74,8 @@ WantedBy=multi-user.target
 """
 
 
-def console_unit(layout: Layout, venv: str, instance: str, env_file: str, user: str, workers: int = 2) -> str:
-    hardening = HARDENING.format(caps="", ambient="")
+def console_unit(layout: Layout, instance: str, env_file: str, user: str, bind: str, workers: int) -> str:
+    gunicorn = f"{layout.live(layout.console_venv)}/bin/python -m gunicorn"  # `-m`: also with --deps-from
     return f"""\
 # Written by classguard-install; uninstall removes it.
 [Unit]
@@ -90,16 +90,38 @@ User={user}
 Group={user}
 Environment=CLASSGUARD_INSTANCE={instance}
 Environment=CLASSGUARD_TLS=1
+# the database URL (PostgreSQL) lives here, root-only, not in this world-readable unit
 EnvironmentFile={env_file}
 # gevent workers: a sync long-poll holds a request for up to 25 s (docs/console.md)
-ExecStart={venv}/bin/gunicorn -k gevent -w {workers} -b 127.0.0.1:5080 'console:create_app()'
+ExecStart={gunicorn} -k gevent -w {workers} --worker-connections 10000 -b {bind} 'console:create_app()'
 Restart=on-failure
 RestartSec=2
+# one socket per laptop long-polling: 10,000 laptops need this many (README, sizing)
+LimitNOFILE=65536
 ReadWritePaths={instance}
-{hardening}
+{HARDENING.format(caps="", ambient="")}
 [Install]
 WantedBy=multi-user.target
 """
+
+
+def purge_unit(layout: Layout, instance: str, env_file: str, user: str) -> str:
+    """The policy's privacy retention, applied daily (classguard-console privacy purge)."""
+    venv = layout.live(layout.console_venv)
+    return f"""\
+# Written by classguard-install; uninstall removes it.
+[Unit]
+Description=classguard console: apply the policy's privacy retention
+After=postgresql.service
+
+[Service]
+Type=oneshot
+User={user}
+Group={user}
+EnvironmentFile={env_file}
+ExecStart={venv}/bin/classguard-console --instance {instance} privacy purge
+ReadWritePaths={instance}
+{HARDENING.format(caps="", ambient="")}"""
 
 
 def timer_unit(description: str, calendar: str) -> str:
@@ -115,19 +137,3 @@ Persistent=true
 [Install]
 WantedBy=timers.target
 """
-
-
-def oneshot_unit(description: str, command: Sequence[str], user: str, env: Sequence[str], writable: str) -> str:
-    environment = "".join(f"Environment={item}\n" for item in env)
-    return f"""\
-# Written by classguard-install; uninstall removes it.
-[Unit]
-Description={description}
-
-[Service]
-Type=oneshot
-User={user}
-Group={user}
-{environment}ExecStart={" ".join(command)}
-ReadWritePaths={writable}
-{HARDENING.format(caps="", ambient="")}"""

@@ -1,3 +1,4 @@
-"""classguard-install: plans and applies a laptop install (Linux tested, Windows and
-macOS artifacts), and the console's service files. It talks to the agent only through
-the agent's command line and files (import-linter keeps it that way)."""
+"""classguard-install: plans and applies a laptop install, upgrade and uninstall (Linux
+tested, Windows and macOS artifacts), and a console server install. It talks to the
+agent and the console only through their command lines and files (import-linter keeps
+it that way)."""

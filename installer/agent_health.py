@@ -3,7 +3,8 @@ after a restart, for upgrade's go/no-go. Healthy means: the agent runs, it is st
 same enrolled device, and (when enrolled) its proxy runs, and that stays so for a few
 seconds. The staying matters: just after a restart the status file may still be the
 old process's last word, so a moment of "running" proves nothing; the new agent
-rewrites it every second, so a few seconds without a break are its own word.
+writes its own within a second of starting and again on every change, so a few
+seconds without a break are its own word.
 
 How the agent is restarted is a service runner: systemd on a laptop, a foreground
 process in the tests (tests/installer/fakes.py)."""

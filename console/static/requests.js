@@ -37,7 +37,7 @@
       var li = document.createElement("li");
       li.className = "request";
       var text = document.createElement("span");
-      text.textContent = item.group + " · " + item.service + " · " + item.minutes_ago + " " + list.dataset.ago +
+      text.textContent = item.group + " · " + (item.title || item.service) + " · " + item.minutes_ago + " " + list.dataset.ago +
         (item.message ? " · “" + item.message + "”" : "");
       li.appendChild(text);
       var base = list.dataset.url.replace(/requests\.json$/, "requests/" + item.id);

@@ -15,6 +15,7 @@ from console.models import PupilRequest, User
 from console.notifier import commit
 from console.web.access import login_required, user
 from console.web.i18n import translate, translate_error
+from console.web.labels import service_title
 from console.web.lessons import group_now, local_time, minutes_left
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
@@ -161,7 +162,7 @@ def requests_json() -> ResponseReturnValue:
         .order_by(PupilRequest.created_at)
     )
     items = [
-        {"id": r.id, "group": r.group, "service": r.service, "message": r.message,
+        {"id": r.id, "group": r.group, "service": r.service, "title": service_title(r.service), "message": r.message,
          "minutes_ago": int((now - r.created_at) // 60)}
         for r in rows
     ]  # fmt: skip

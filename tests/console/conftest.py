@@ -29,9 +29,9 @@ timezone: Europe/Amsterdam
 services:
   catalog: false
   custom:
-    youtube: {domains: [youtube.com]}
+    youtube: {title: YouTube, domains: [youtube.com]}
     instagram: {domains: [instagram.com]}
-    tiktok: {domains: [tiktok.com]}
+    tiktok: {title: TikTok, domains: [tiktok.com]}
 block: [youtube, instagram, tiktok]
 lessons:
   groep-7:

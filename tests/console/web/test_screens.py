@@ -137,7 +137,7 @@ def test_teacher_grants_sees_it_listed_and_synced_then_revokes(served, browser):
     page.click("form[action$='/teacher/grant'] button[type=submit]")
     page.wait_for_load_state()
     listed = page.locator("table tr", has_text="filmpje aardrijkskunde")
-    assert listed.count() == 1 and "youtube" in listed.inner_text()
+    assert listed.count() == 1 and "\tYouTube\t" in listed.inner_text()
     tokens = console.api("GET", "/sync", secret).json["tokens"]
     claims = [jwt.decode(t, options={"verify_signature": False}) for t in tokens]
     granted = [c for c in claims if c["services"] == ["youtube"] and c["reason"] == "filmpje aardrijkskunde"]

@@ -87,3 +87,17 @@ def test_decline_a_request(console):
     with console.app.app_context():
         assert db.session().scalars(select(PupilRequest.status)).all() == ["declined"]
     assert grants_in_db(console) == []
+
+
+def test_people_read_titles_not_identifiers(console):
+    console.login("juf-anna")
+    page = console.client.get("/teacher/").get_data(as_text=True)
+    assert '<option value="youtube">YouTube</option>' in page
+    assert "(leerkracht)" in page and "(teacher)" not in page
+    console.post("/teacher/grant", {"groups": "groep-7", "services": ["youtube", "tiktok"], "duration": "30",
+                                    "reason": "filmpje"})  # fmt: skip
+    page = console.client.get("/teacher/").get_data(as_text=True)
+    assert "<td>uitzondering</td><td>groep-7</td><td>TikTok, YouTube</td>" in page
+    console.post("/language", {"lang": "en"})
+    page = console.client.get("/teacher/").get_data(as_text=True)
+    assert "<td>exception</td>" in page and "(teacher)" in page

@@ -18,6 +18,7 @@ from console.notifier import commit
 from console.web.access import login_required, user
 from console.web.chart import bar_chart, daily_totals
 from console.web.i18n import current_locale, translate
+from console.web.labels import service_title
 from console.web.lessons import local_time, minutes_left
 
 bp = Blueprint("directie", __name__, url_prefix="/directie")
@@ -141,7 +142,8 @@ def overview() -> ResponseReturnValue:
     days = [today - dt.timedelta(days=offset) for offset in range(6, -1, -1)]
     first_hour = dt.datetime.combine(days[0], dt.time(0), policy.timezone).astimezone(dt.UTC).strftime("%Y-%m-%dT%H")
     rows = db.session().scalars(select(Counter).where(Counter.group == group, Counter.hour >= first_hour))
-    totals = daily_totals(rows, policy.timezone, days)
+    per_service = daily_totals(rows, policy.timezone, days)
+    totals = {service_title(service): counts for service, counts in per_service.items()}  # the chart's labels
     title = translate("Geblokkeerde pogingen per dienst per dag, {group}", group=group)
     chart = bar_chart(totals, days, title, current_locale()) if totals else None
     return render_template("directie/overview.html", groups=allowed, group=group, chart=chart, title=title)

@@ -38,8 +38,8 @@ def test_weekly_overview_chart_from_counters(console):
     console.login("juf-anna")
     page = console.client.get("/directie/overview?group=groep-7").get_data(as_text=True)
     svg = page[page.index("<svg") : page.index("</svg>")]
-    assert "youtube (7)" in svg and "tiktok (1)" in svg
-    assert "youtube 2026-12-01: 5" in svg and "youtube 2026-11-30: 2" in svg
+    assert "YouTube (7)" in svg and "TikTok (1)" in svg
+    assert "YouTube 2026-12-01: 5" in svg and "YouTube 2026-11-30: 2" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     assert ">di 01-12<" in svg  # Dutch day names
     assert console.client.get("/directie/overview?group=groep-8").status_code == 404  # not her group

@@ -157,7 +157,8 @@ def _settings_plan(config: Config, args: argparse.Namespace) -> int:
 
     if not args.json:
         raise UsageError("settings plan: add --json (the plan is printed as JSON only)")
-    document = plan_document(config.pac_url, args.platform or current_platform(sys.platform))
+    platform = args.platform or current_platform(sys.platform)
+    document = plan_document(config.pac_url, platform, trust_ca=config.intercept)
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     return 0
 

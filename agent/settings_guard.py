@@ -4,6 +4,7 @@ other tool, changed a proxy setting or a browser policy)."""
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from agent import settings
@@ -13,8 +14,17 @@ log = logging.getLogger(__name__)
 
 
 class SettingsGuard:
-    def __init__(self, pac_url: str, root: Any, every: float, clock: Clock, platform: str | None = None) -> None:
-        self.plan = settings.proxy_plan(pac_url) if platform is None else settings.proxy_plan(pac_url, platform)
+    def __init__(
+        self,
+        pac_url: str,
+        root: Any,
+        every: float,
+        clock: Clock,
+        platform: str | None = None,
+        *,
+        trust_ca: bool = False,
+    ) -> None:
+        self.plan = settings.proxy_plan(pac_url, platform or sys.platform, trust_ca)
         self.root = root
         self.every = every
         self.clock = clock

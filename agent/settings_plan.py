@@ -18,8 +18,8 @@ PLATFORMS: Final = {"linux": "linux", "windows": "win32", "macos": "darwin"}
 SHAPE_VERSION: Final = 1
 
 
-def plan_document(pac_url: str, platform: str) -> dict[str, Any]:
-    plan = settings.proxy_plan(pac_url, PLATFORMS[platform])
+def plan_document(pac_url: str, platform: str, trust_ca: bool = False) -> dict[str, Any]:
+    plan = settings.proxy_plan(pac_url, PLATFORMS[platform], trust_ca)
     return {
         "format": SHAPE_VERSION,
         "system": plan.system,
@@ -27,7 +27,7 @@ def plan_document(pac_url: str, platform: str) -> dict[str, Any]:
         "files": [{"path": f"/{f.path}", "content": f.content, "mode": f"{f.mode:04o}"} for f in plan.files],
         "registry": [{"key": r.key, "name": r.name, "kind": r.kind, "value": r.value} for r in plan.registry],
         # the macOS profile's payloads as data too (the .mobileconfig file carries the same)
-        "profile_payloads": _macos.profile_payloads(pac_url) if plan.system == "macos" else [],
+        "profile_payloads": _macos.profile_payloads(pac_url, trust_ca) if plan.system == "macos" else [],
         "commands": [list(command) for command in plan.after_change],
     }
 

@@ -23,5 +23,13 @@ def build_agent(config: Config, clock: Clock) -> Agent:
     agent.tasks.append(outbox)
     agent.tasks.append(LocalApi(config.tray_socket, AgentTrayBackend(agent, outbox), clock))
     if config.apply_system_settings:
-        agent.tasks.append(SettingsGuard(config.pac_url, config.settings_root, config.settings_interval_seconds, clock))
+        agent.tasks.append(
+            SettingsGuard(
+                config.pac_url,
+                config.settings_root,
+                config.settings_interval_seconds,
+                clock,
+                trust_ca=config.intercept,
+            )
+        )
     return agent

@@ -26,8 +26,10 @@ def for_platform(platform: str = sys.platform) -> ModuleType:
     return importlib.import_module(f"agent.settings.{name}")
 
 
-def proxy_plan(pac_url: str, platform: str = sys.platform) -> Plan:
-    plan: Plan = for_platform(platform).proxy_plan(pac_url)
+def proxy_plan(pac_url: str, platform: str = sys.platform, trust_ca: bool = False) -> Plan:
+    """trust_ca: the proxy intercepts with its CA, so browsers with a store of their own
+    (Firefox) are told to trust it."""
+    plan: Plan = for_platform(platform).proxy_plan(pac_url, trust_ca)
     return plan
 
 

@@ -14,9 +14,11 @@ DCONF_LOCKS = PurePosixPath("etc/dconf/db/local.d/locks/classguard-proxy")
 CHROMIUM = PurePosixPath("etc/chromium/policies/managed/classguard.json")
 CHROME = PurePosixPath("etc/opt/chrome/policies/managed/classguard.json")
 FIREFOX = PurePosixPath("etc/firefox/policies/policies.json")
+# Where the installer's --with-ca puts the proxy's CA (installer/ca_trust.py SYSTEM_CERT)
+SYSTEM_CA = "/usr/local/share/ca-certificates/classguard-proxy-ca.crt"
 
 
-def proxy_plan(pac_url: str) -> Plan:
+def proxy_plan(pac_url: str, trust_ca: bool = False) -> Plan:
     keyfile = f"[system/proxy]\nmode='auto'\nautoconfig-url='{pac_url}'\n"
     locks = "/system/proxy/mode\n/system/proxy/autoconfig-url\n"
     chromium = json_text(chromium_policies(pac_url))
@@ -28,7 +30,7 @@ def proxy_plan(pac_url: str) -> Plan:
             ManagedFile(DCONF_LOCKS, locks),
             ManagedFile(CHROMIUM, chromium),
             ManagedFile(CHROME, chromium),
-            ManagedFile(FIREFOX, json_text(firefox_policies(pac_url))),
+            ManagedFile(FIREFOX, json_text(firefox_policies(pac_url, {"Install": [SYSTEM_CA]} if trust_ca else None))),
         ),
         after_change=(("dconf", "update"),),  # compiles local.d into the locked system database
     )

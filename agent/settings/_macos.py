@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from agent.settings._browsers import chromium_policies, firefox_policies
+from agent.settings._browsers import SYSTEM_ROOTS, chromium_policies, firefox_policies
 from agent.settings._plan import ManagedFile, Plan, apply_files, file_drift, json_text
 
 PROFILE = PurePosixPath("Library/Application Support/classguard/classguard.mobileconfig")
@@ -29,18 +29,19 @@ def _payload(kind: str, content: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def profile_payloads(pac_url: str) -> list[dict[str, Any]]:
+def profile_payloads(pac_url: str, trust_ca: bool = False) -> list[dict[str, Any]]:
+    firefox = firefox_policies(pac_url, SYSTEM_ROOTS if trust_ca else None)
     return [
         _payload(
             "com.apple.proxy.http.global",
             {"ProxyType": "Auto", "ProxyPACURL": pac_url, "ProxyPACFallbackAllowed": False},
         ),
         _payload("com.google.Chrome", chromium_policies(pac_url)),
-        _payload("org.mozilla.firefox", {"EnterprisePoliciesEnabled": True, **firefox_policies(pac_url)}),
+        _payload("org.mozilla.firefox", {"EnterprisePoliciesEnabled": True, **firefox}),
     ]
 
 
-def profile(pac_url: str) -> dict[str, Any]:
+def profile(pac_url: str, trust_ca: bool = False) -> dict[str, Any]:
     return {
         "PayloadType": "Configuration",
         "PayloadVersion": 1,
@@ -49,15 +50,16 @@ def profile(pac_url: str) -> dict[str, Any]:
         "PayloadDisplayName": "classguard",
         "PayloadScope": "System",
         "PayloadRemovalDisallowed": True,
-        "PayloadContent": profile_payloads(pac_url),
+        "PayloadContent": profile_payloads(pac_url, trust_ca),
     }
 
 
-def proxy_plan(pac_url: str) -> Plan:
-    text = plistlib.dumps(profile(pac_url), sort_keys=True).decode("utf-8")
+def proxy_plan(pac_url: str, trust_ca: bool = False) -> Plan:
+    text = plistlib.dumps(profile(pac_url, trust_ca), sort_keys=True).decode("utf-8")
+    firefox = firefox_policies(pac_url, SYSTEM_ROOTS if trust_ca else None)
     return Plan(
         system="macos",
-        files=(ManagedFile(PROFILE, text), ManagedFile(FIREFOX, json_text(firefox_policies(pac_url)))),
+        files=(ManagedFile(PROFILE, text), ManagedFile(FIREFOX, json_text(firefox))),
         after_change=tuple(("networksetup", "-setautoproxyurl", service, pac_url) for service in NETWORK_SERVICES),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
-from agent.settings._browsers import chromium_policies, firefox_policies
+from agent.settings._browsers import SYSTEM_ROOTS, chromium_policies, firefox_policies
 from agent.settings._plan import ManagedFile, Plan, RegistryValue, apply_files, file_drift, json_text
 
 CHROME_KEY = r"HKLM\SOFTWARE\Policies\Google\Chrome"
@@ -58,11 +58,12 @@ def reg_file(values: tuple[RegistryValue, ...]) -> str:
     return "\r\n".join(lines)
 
 
-def proxy_plan(pac_url: str) -> Plan:
+def proxy_plan(pac_url: str, trust_ca: bool = False) -> Plan:
     values = registry_values(pac_url)
+    firefox = firefox_policies(pac_url, SYSTEM_ROOTS if trust_ca else None)
     return Plan(
         system="windows",
-        files=(ManagedFile(REG_FILE, reg_file(values)), ManagedFile(FIREFOX, json_text(firefox_policies(pac_url)))),
+        files=(ManagedFile(REG_FILE, reg_file(values)), ManagedFile(FIREFOX, json_text(firefox))),
         registry=values,
     )
 

@@ -64,3 +64,25 @@ def test_json_is_required_and_the_platform_checked(
     assert main(["--config", config, "settings", "plan"]) == 2
     assert "add --json" in capsys.readouterr().err
     assert main(["--config", config, "settings", "plan", "--platform", "amiga", "--json"]) == 2
+
+
+def firefox_of(document: dict) -> dict:  # type: ignore[type-arg]
+    item = next(f for f in document["files"] if f["path"].endswith("policies.json"))
+    return json.loads(item["content"])["policies"]  # type: ignore[no-any-return]
+
+
+def test_with_the_ca_firefox_is_told_to_trust_it(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Firefox has a certificate store of its own: without this, block pages over HTTPS
+    would be a certificate error there (the other browsers use the system's store)."""
+    plain = write_config()
+    assert "Certificates" not in firefox_of(plan_json(plain, capsys, "--platform", "linux"))
+    intercepting = write_config(intercept="true")
+    linux = firefox_of(plan_json(intercepting, capsys, "--platform", "linux"))
+    assert linux["Certificates"] == {"Install": ["/usr/local/share/ca-certificates/classguard-proxy-ca.crt"]}
+    for platform in ("windows", "macos"):
+        document = plan_json(intercepting, capsys, "--platform", platform)
+        assert firefox_of(document)["Certificates"] == {"ImportEnterpriseRoots": True}
+    payload = next(p for p in document["profile_payloads"] if p["PayloadType"] == "org.mozilla.firefox")
+    assert payload["policies"]["Certificates"] == {"ImportEnterpriseRoots": True}

@@ -116,7 +116,7 @@ def test_5_a_pupil_asks_from_the_tray_and_the_teacher_approves(world, pupil, sta
     answer = TrayClient(world.socket_path).call("ask", service="instagram", message=ASK_MESSAGES[0])
     assert answer.get("ok"), answer
     page.wait_for_selector("#requests li.request", timeout=15_000)
-    assert "instagram" in page.inner_text("#requests")
+    assert "Instagram" in page.inner_text("#requests")
     page.click("#requests li.request button:has-text('Goedkeuren')")
     page.wait_for_load_state()
     wait_for(lambda: loads(pupil, world, "www.instagram.com"), 10, "Instagram opening after approval")

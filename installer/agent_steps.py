@@ -12,6 +12,10 @@ from installer.manifest import Record
 from installer.steps import Context
 from policies import clock
 
+# A school's laptops enrol at the same moment (a deployment wave), often through one
+# address: the agent asks a busy or unreachable console again, with back-off, this long.
+ENROL_RETRY_S = 300
+
 
 def agent_command(layout: Layout, *args: str) -> list[str]:
     return [layout.live(layout.agent_bin), "--config", layout.live(layout.agent_config), *args]
@@ -31,13 +35,23 @@ class Enrol:
 
     def changes(self, layout: Layout) -> list[str]:
         return [
-            f"runs `classguard-agent enrol --console {self.console_url} --code ...`; writes into {layout.state_dir}"
+            f"runs `classguard-agent enrol --console {self.console_url} --code ... --retry-for {ENROL_RETRY_S}`; "
+            f"writes into {layout.state_dir}"
         ]
 
     def apply(self, ctx: Context) -> list[Record]:
         try:
             said = ctx.runner.local(
-                agent_command(ctx.layout, "enrol", "--console", self.console_url, "--code", self.code)
+                agent_command(
+                    ctx.layout,
+                    "enrol",
+                    "--console",
+                    self.console_url,
+                    "--code",
+                    self.code,
+                    "--retry-for",
+                    str(ENROL_RETRY_S),
+                )
             )
         except InstallError as exc:
             raise InstallError(

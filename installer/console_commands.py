@@ -15,7 +15,7 @@ from installer.commands import Runner
 from installer.console_plan import KIND, ConsoleOptions, console_files, console_plan
 from installer.errors import InstallError
 from installer.executor import execute, render
-from installer.laptop_commands import confirm, differences, package_source
+from installer.laptop_commands import confirm, package_source, refuse_other_options
 from installer.layout import Layout
 from installer.manifest import Manifest
 from installer.steps import Context
@@ -37,12 +37,12 @@ def console(root: Path, args: argparse.Namespace, out: TextIO) -> int:
     ctx = Context(layout, Runner(out, layout.real), KIND)
     options = options_from(args)
     installed = manifests.load(layout.at(layout.manifest(KIND)))
-    if installed is not None and installed.options != options.recorded():
-        raise InstallError(
-            f"the classguard console {installed.version} is already installed here with other options "
-            f"({differences(installed.options, options.recorded())}): run `classguard-install uninstall --console` "
-            "first (it keeps the instance), or use the same options"
-        )
+    refuse_other_options(
+        installed,
+        options.recorded(),
+        "the classguard console",
+        "`classguard-install uninstall --console` first (it keeps the instance)",
+    )
     if layout.real and os.geteuid() != 0 and not args.dry_run:
         raise InstallError("installing needs root: run it again with sudo")
     steps = console_plan(layout, options)

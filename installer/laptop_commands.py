@@ -46,13 +46,17 @@ def _prepare(root: Path, args: argparse.Namespace, out: TextIO) -> tuple[Context
     ctx = Context(layout, Runner(out, layout.real), KIND)
     options = options_from(args)
     installed = manifests.load(layout.at(layout.manifest(KIND)))
-    if installed is not None and installed.options != options.recorded():
-        raise InstallError(
-            f"classguard {installed.version} is already installed here with other options "
-            f"({differences(installed.options, options.recorded())}): run `classguard-install uninstall` "
-            "first, or install with the same options"
-        )
+    refuse_other_options(installed, options.recorded(), "classguard", "`classguard-install uninstall` first")
     return ctx, options, installed
+
+
+def refuse_other_options(installed: Manifest | None, wanted: dict[str, object], product: str, undo: str) -> None:
+    """Installing again is a no-op with the same options; with others, say how to change them."""
+    if installed is not None and installed.options != wanted:
+        raise InstallError(
+            f"{product} {installed.version} is already installed here with other options "
+            f"({differences(installed.options, wanted)}): run {undo}, or install with the same options"
+        )
 
 
 def differences(old: dict[str, object], new: dict[str, object]) -> str:

@@ -9,6 +9,6 @@ from flask import Blueprint
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from console.api import document, enroll, reports, sync  # noqa: E402  (routes register on import)
+from console.api import document, enroll, health, reports, sync  # noqa: E402  (routes register on import)
 
-__all__ = ["blueprint", "document", "enroll", "reports", "sync"]
+__all__ = ["blueprint", "document", "enroll", "health", "reports", "sync"]

@@ -94,6 +94,8 @@ def test_install_run_and_purge_the_console(run: Run, staging: Path, install_args
         )
         assert code == 403, (tmp_path / "gunicorn.log").read_text()
         assert "error" in json.loads(body)
+        code, body = get(f"{base}/api/v1/health")  # what monitoring asks
+        assert (code, json.loads(body)) == (200, {"status": "ok", "database": "ok", "policy_version": None})
 
     status, out, err = run("--root", str(staging), "--unattended", "uninstall", "--console", "--purge")
     assert (status, err) == (0, "")

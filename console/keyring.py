@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.models import Grant, SigningKey
@@ -59,21 +59,24 @@ def active_key(instance: Path, db: Session) -> tuple[str, Ed25519PrivateKey]:
 
 
 def trusted_kids(db: Session, now: float) -> list[str]:
-    """The active key, then retired keys that still signed a token that has not expired."""
+    """The active key, then retired keys that still signed a token that has not expired.
+    Every sync asks: the grants table (a school year of them) is only searched when a
+    retired key exists, and then only its unexpired rows (Grant.exp is indexed)."""
     keys = list(db.scalars(select(SigningKey).order_by(SigningKey.created_at.desc(), SigningKey.kid)))
-    live = {
-        kid
-        for kid, latest in db.execute(select(Grant.kid, func.max(Grant.exp)).group_by(Grant.kid))
-        if latest is not None and latest > now
-    }
+    retired = [key.kid for key in keys if key.retired_at is not None]
+    live: set[str] = set()
+    if retired:
+        live = set(db.scalars(select(Grant.kid).where(Grant.exp > now, Grant.kid.in_(retired)).distinct()))
     return [key.kid for key in keys if key.retired_at is None or key.kid in live]
 
 
 def public_keys(instance: Path, db: Session, now: float) -> list[str]:
-    return [
-        public_pem(_load(str(keys_dir(instance) / kid / "signing-key.pem")).public_key())
-        for kid in trusted_kids(db, now)
-    ]
+    return [_public_pem(str(keys_dir(instance) / kid / "signing-key.pem")) for kid in trusted_kids(db, now)]
+
+
+@cache
+def _public_pem(path: str) -> str:
+    return public_pem(_load(path).public_key())
 
 
 @cache

@@ -57,7 +57,7 @@ def _answer(device: Device, version: int) -> dict[str, Any]:
         raise ApiError(503, "the console has no policy yet: an admin must import one first")
     policy_version, _policy = found
     _kid, key = keyring.active_key(context.instance(), session)
-    files = policy_store.files_for(session, policy_version.text)
+    files = policy_store.files_of(session, policy_version, current_app.config["DATABASE_URL"])
     bundle = sign_bundle(key, version=version, policy_text=policy_version.text, files=files, now=int(now))
     tokens = [
         g.raw

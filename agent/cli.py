@@ -59,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     enrol_cmd = commands.add_parser("enrol", help="enrol this device with the console (once)")
     enrol_cmd.add_argument("--console", metavar="URL", help="the console (default: console_url from the config)")
-    enrol_cmd.add_argument("--code", required=True, help="the enrolment code from IT")
+    enrol_cmd.add_argument(
+        "--code", required=True, help="the enrolment code from IT; - reads it from standard input (scripts)"
+    )
     enrol_cmd.add_argument(
         "--retry-for",
         metavar="SECONDS",
@@ -96,9 +98,11 @@ def _seconds(text: str) -> float:
 
 
 def _enrol(config: Config, args: argparse.Namespace) -> int:
-    identity = enrol(
-        StatePaths(config.state_dir), args.console or config.console_url, args.code, retry_for_s=args.retry_for
-    )
+    # "-": the code from standard input, so it is not in the process list for others to read
+    code = sys.stdin.readline().strip() if args.code == "-" else args.code
+    if not code:
+        raise UsageError("enrol: the enrolment code is empty")
+    identity = enrol(StatePaths(config.state_dir), args.console or config.console_url, code, retry_for_s=args.retry_for)
     sys.stdout.write(f"Aangemeld: apparaat {identity.device_id}, groep {identity.group}.\n")
     return 0
 

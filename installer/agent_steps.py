@@ -35,7 +35,8 @@ class Enrol:
 
     def changes(self, layout: Layout) -> list[str]:
         return [
-            f"runs `classguard-agent enrol --console {self.console_url} --code ... --retry-for {ENROL_RETRY_S}`; "
+            f"runs `classguard-agent enrol --console {self.console_url} --code - --retry-for {ENROL_RETRY_S}` "
+            "(the code on its standard input, not in the process list); "
             f"writes into {layout.state_dir}"
         ]
 
@@ -48,10 +49,11 @@ class Enrol:
                     "--console",
                     self.console_url,
                     "--code",
-                    self.code,
+                    "-",
                     "--retry-for",
                     str(ENROL_RETRY_S),
-                )
+                ),
+                stdin=self.code + "\n",
             )
         except InstallError as exc:
             raise InstallError(

@@ -32,11 +32,19 @@ class Runner:
             return
         self.local(argv, check=check)
 
-    def local(self, argv: Sequence[str], *, check: bool = True, env: dict[str, str] | None = None) -> str:
-        """Run and return stdout; a failure becomes an InstallError with the command's own words."""
+    def local(
+        self,
+        argv: Sequence[str],
+        *,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> str:
+        """Run and return stdout; a failure becomes an InstallError with the command's own words.
+        `stdin`: for a secret, which on the command line any user could read in the process list."""
         try:
             done = subprocess.run(  # noqa: S603 (fixed programs, arguments from the plan)
-                list(argv), capture_output=True, text=True, timeout=TIMEOUT_S, check=False, env=env
+                list(argv), capture_output=True, text=True, timeout=TIMEOUT_S, check=False, env=env, input=stdin
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise InstallError(f"could not run `{shlex.join(argv)}`: {exc}") from exc

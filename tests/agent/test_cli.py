@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -106,3 +107,18 @@ def test_run_in_the_foreground_and_stop_on_sigterm(
         log = agent.stderr.read().decode()
         agent.stderr.close()
     assert "youtube" not in log and "Traceback" not in log  # no hosts in the log, no crash
+
+
+def test_the_code_can_come_from_standard_input(
+    write_config: Callable[..., Path], console: FakeConsole, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`--code -`: a script hands the code over without putting it in the process list."""
+    config = str(write_config(console.url))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    code, _, err = run_main(["--config", config, "enrol", "--code", "-"], capsys)
+    assert code == 2 and "the enrolment code is empty" in err
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ABC-123\n"))
+    code, out, _ = run_main(["--config", config, "enrol", "--code", "-"], capsys)
+    assert (code, out) == (0, "Aangemeld: apparaat dev-42, groep groep-7.\n")
+    assert console.state.enrolments[-1]["code"] == "ABC-123"

@@ -26,6 +26,7 @@ def test_install_enrol_run_trust_the_ca_and_uninstall(
     assert (status, err) == (0, "")
     assert "  Aangemeld: apparaat dev-42, groep groep-7.\n" in out
     assert [e["code"] for e in console.state.enrolments] == ["ABC-123", "ABC-123"]  # asked again
+    assert "--code - --retry-for 300" in out and "ABC-123" not in out  # on stdin: not in the process list
     assert out.endswith(
         "  - the proxy has not made its CA yet (/var/lib/classguard/proxy/ca.pem); once the agent has enrolled and "
         "synced, run the same `classguard-install install ... --with-ca` again to trust it\n"

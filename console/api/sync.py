@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from console import changes, context, db, grants, keyring, policy_store
+from console import changes, context, db, sync_snapshot
 from console.api import blueprint
 from console.api.common import ApiError, current_device, device_required
 from console.models import Device
@@ -52,30 +52,29 @@ def sync() -> ResponseReturnValue:
 
 def _answer(device: Device, version: int) -> dict[str, Any]:
     session, now = db.session(), context.now()
-    found = context.policy_or_none()
-    if found is None:
+    shared = sync_snapshot.snapshot(
+        session,
+        instance=context.instance(),
+        database_url=current_app.config["DATABASE_URL"],
+        group=device.group,
+        now=now,
+        monotonic=context.clock().monotonic(),
+    )
+    if shared is None:
         raise ApiError(503, "the console has no policy yet: an admin must import one first")
-    policy_version, _policy = found
-    _kid, key = keyring.active_key(context.instance(), session)
-    files = policy_store.files_of(session, policy_version, current_app.config["DATABASE_URL"])
-    bundle = sign_bundle(key, version=version, policy_text=policy_version.text, files=files, now=int(now))
-    tokens = [
-        g.raw
-        for g in grants.active(session, now, [device.group])
-        if device.group in g.groups and (not g.devices or device.id in g.devices)
-    ]
+    bundle = sign_bundle(shared.key, version=version, policy_text=shared.policy_text, files=shared.files, now=int(now))
     if device.last_seen is None or now - device.last_seen > 60:
         device.last_seen = now
         session.commit()
     return {
         "version": version,
         "policy": bundle,
-        "tokens": tokens,
-        "revoked": grants.revoked_unexpired(session, now, device.group),
+        "tokens": shared.tokens_for(device.id),
+        "revoked": list(shared.revoked),
         "server_time": int(now),
         "group": device.group,
         "device_id": device.id,
-        "public_keys": keyring.public_keys(context.instance(), session, now),
+        "public_keys": list(shared.public_keys),
     }
 
 

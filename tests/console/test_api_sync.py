@@ -158,3 +158,24 @@ def test_a_rotated_key_stays_trusted_while_its_tokens_run(console):
     console.clock.advance(31 * 60)
     later = console.api("GET", "/sync", device["device_secret"]).json
     assert len(later["public_keys"]) == 1
+
+
+def test_what_a_group_shares_follows_changes_and_time(console):
+    """The shared part of a sync (console/sync_snapshot.py) is fresh after every change,
+    and a token that expires goes without any change being recorded."""
+    first, second = console.enrol(), console.enrol()
+    grant(console, minutes=5, devices=[first["device_id"]])  # as an approved pupil's ask: one laptop only
+    both = grant(console, minutes=10)
+    tokens = {name: console.api("GET", "/sync", d["device_secret"]).json["tokens"] for name, d in
+              (("first", first), ("second", second))}  # fmt: skip
+    assert len(tokens["first"]) == 2 and len(tokens["second"]) == 1
+    assert console.api("GET", "/sync", second["device_secret"]).json["revoked"] == []
+    with console.app.app_context():
+        session = db.session()
+        grants.revoke(session, operator(), both, now=console.clock.seconds())
+        from console.notifier import commit
+
+        commit(session)
+    assert console.api("GET", "/sync", second["device_secret"]).json["revoked"] == [both]  # at once: a change
+    console.clock.advance(6 * 60)  # the first token expires; nothing is recorded for that
+    assert console.api("GET", "/sync", first["device_secret"]).json["tokens"] == []

@@ -21,7 +21,6 @@ from policies.loader import parse_policy
 from policies.model import Policy
 
 _cache: dict[tuple[int, str], Policy] = {}
-_files: dict[tuple[int, str], dict[str, str]] = {}  # the iCal files of a version, as parsed
 
 
 @functools.lru_cache(maxsize=16)
@@ -75,20 +74,11 @@ def current_policy(db: Session, database_url: str = "") -> tuple[PolicyVersion, 
     key = (version.id, database_url)
     policy = _cache.get(key)
     if policy is None:
-        files = files_for(db, version.text)
-        policy = validate(version.text, files)
+        policy = validate(version.text, files_for(db, version.text))
         if len(_cache) > 32:
             _cache.clear()
-            _files.clear()
-        _cache[key], _files[key] = policy, files
+        _cache[key] = policy
     return version, policy
-
-
-def files_of(db: Session, version: PolicyVersion, database_url: str = "") -> dict[str, str]:
-    """The iCal files that go with a version in the signed bundle: the ones it was parsed
-    with (a new upload makes a new version), remembered like the parsed policy."""
-    found = _files.get((version.id, database_url))
-    return dict(found) if found is not None else files_for(db, version.text)
 
 
 def save_policy(

@@ -79,7 +79,7 @@ def _make(db: Session, instance: Path, database_url: str, group: str, now: float
     )
     return GroupSnapshot(
         policy_text=version.text,
-        files=policy_store.files_of(db, version, database_url),
+        files=policy_store.files_for(db, version.text),  # once per group and change, not per sync
         key=signing_key,
         public_keys=keyring.public_keys(instance, db, now),
         tokens=tokens,

@@ -4,7 +4,7 @@ language."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 
 from console import context
 from console.web.i18n import translate
@@ -13,12 +13,19 @@ KINDS = {"exception": "uitzondering", "media": "media-toestemming", "lesson": "l
 ROLES = {"teacher": "leerkracht", "directie": "directie", "admin": "beheerder"}
 
 
+def _titles() -> dict[str, str]:
+    """Service name → title, looked up once per request (a page names many services)."""
+    if "service_titles" not in g:
+        found = context.policy_or_none()
+        g.service_titles = {name: s.title for name, s in found[1].services.items()} if found is not None else {}
+    titles: dict[str, str] = g.service_titles
+    return titles
+
+
 def service_title(name: str) -> str:
     if name == "*":
         return translate("alle")
-    found = context.policy_or_none()
-    service = found[1].services.get(name) if found is not None else None
-    return service.title if service is not None else name
+    return _titles().get(name, name)
 
 
 def service_titles(names: list[str]) -> str:

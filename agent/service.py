@@ -68,6 +68,9 @@ class Agent:
             self.report(problem)
         self.paths.ensure()
         self.lock.acquire()
+        # The status file left by the previous agent said "running" for a proxy that is
+        # gone: until this agent writes its own, `status` must say it has none yet.
+        self.paths.status.unlink(missing_ok=True)
         self.identity = load_identity(self.paths)
         self.cache = PolicyCache(
             self.paths.cache, self.paths.cache_good, self.identity.secret, self.identity.trusted_keys

@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -32,6 +33,7 @@ from policies.loader import load_policy
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+STOP_WAIT_S = 30  # the agent stops its proxy first; a loaded machine can take a while
 DEMO_GROUP = "demo"
 ALL_DAY = "[00:00-24:00]"
 TEACHERS = {"juf-anna": "groep-7,demo", "meester-bram": "groep-8"}
@@ -172,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo: port(s) in use: {', '.join(busy)}; stop what uses them or pick others", file=sys.stderr)
         return 1
     processes: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, _interrupt)  # from the start: a stop during set-up also cleans up
     try:
         if not (data / "logins.json").exists():
             print("demo: setting up the console, accounts and an enrolled laptop (first run only)", file=sys.stderr)
@@ -192,7 +195,6 @@ def main(argv: list[str] | None = None) -> int:
         processes.append(_start([*agent, "run"], logs / "agent.log"))
         wait_until(lambda: _agent_ready(agent), 60, "the agent and its proxy")
         _announce(data, ports, logins)
-        signal.signal(signal.SIGTERM, _interrupt)
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         print("demo: a part stopped by itself; see demo-data/logs/", file=sys.stderr)
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo: {exc}", file=sys.stderr)
         return 1
     finally:
-        _stop(processes)
+        _stop(processes, data)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -224,14 +226,35 @@ def _agent_ready(agent: list[str]) -> bool:
     return status.get("proxy") == "running" and status.get("policy_version") is not None
 
 
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+def _stop(processes: list[subprocess.Popen[bytes]], data: Path) -> None:
     for process in reversed(processes):  # the agent first: it takes its proxy with it
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(15)
+                process.wait(STOP_WAIT_S)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+    # A killed agent cannot stop its proxy (by design it outlives the agent, so guarded
+    # sites stay closed); the demo started it all, so it takes it all down.
+    for left in _left_behind(data):
+        print(f"demo: stopping {Path(left.info['cmdline'][1]).name} (pid {left.pid}), left behind", file=sys.stderr)
+        left.terminate()
+        try:
+            left.wait(STOP_WAIT_S)
+        except psutil.TimeoutExpired:
+            left.kill()
+
+
+def _left_behind(data: Path) -> list[psutil.Process]:
+    """Processes of this demo (their command line names its data directory)."""
+    marker = str(data.resolve())
+    mine = psutil.Process().pid
+    return [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if p.pid != mine and len(p.info["cmdline"] or ()) > 1 and any(marker in part for part in p.info["cmdline"])
+    ]
 
 
 def spki_pin(ca: Path) -> str:

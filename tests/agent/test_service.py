@@ -11,6 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from agent.cli import read_status
 from agent.config import Config, load_config
 from agent.enrol import enrol
 from agent.errors import AgentError
@@ -236,3 +237,21 @@ def test_a_key_rotation_is_followed_and_the_old_key_dropped_later(agent: Agent, 
     assert agent.identity is not None and list(agent.identity.trusted_keys) == [key_id(new.public_key())]
     assert sorted(p.stem for p in agent.paths.keys.glob("*.pem")) == [key_id(new.public_key())]
     assert agent.cache is not None and agent.cache.load() is not None  # the cache verifies with the new key
+
+
+def test_a_starting_agent_does_not_pass_off_its_predecessors_status_as_its_own(
+    enrolled: Config, fake_clock: FakeClock
+) -> None:
+    # The previous agent's last word: proxy running, policy 7. A new agent holds the lock
+    # before it has a proxy, and `status` must not then report that proxy as running.
+    paths = StatePaths(enrolled.state_dir)
+    stale = {key: None for key in STATUS_KEYS} | {"proxy": "running", "policy_version": 7, "console": "online"}
+    paths.status.write_text(json.dumps(stale), encoding="utf-8")
+    agent = Agent(enrolled, fake_clock, sync_wait=0.3)
+    agent.start()
+    try:
+        status = read_status(enrolled)  # no housekeeping tick yet: this agent has written nothing
+        assert status["agent_running"] is True
+        assert status["proxy"] == "down" and status["policy_version"] is None
+    finally:
+        agent.stop()

@@ -88,7 +88,7 @@ def test_the_demo_comes_up_blocks_stops_and_comes_back(tmp_path):
         teacher_password = demo.lines[2].split()[-1]
     finally:
         assert demo.stop() == 0
-    assert not _still_running(data), "Ctrl-C must stop the console, agent and proxy"
+    assert not _still_running(data), "Ctrl-C must stop the console, agent and proxy\n" + _logs(data, demo)
 
     again = Demo(data, ports)
     try:
@@ -96,7 +96,12 @@ def test_the_demo_comes_up_blocks_stops_and_comes_back(tmp_path):
         assert again.lines[2].split()[-1] == teacher_password  # the same data, the same logins
     finally:
         assert again.stop() == 0
-    assert not _still_running(data)
+    assert not _still_running(data), _logs(data, again)
+
+
+def _logs(data: Path, demo: Demo) -> str:
+    agent_log = (data / "logs" / "agent.log").read_text(errors="replace").splitlines()
+    return "demo:\n" + "".join(demo.errors) + "\nagent.log (end):\n" + "\n".join(agent_log[-30:])
 
 
 def _still_running(data: Path) -> list[str]:

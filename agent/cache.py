@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from agent.atomic import write_json_atomic
 from policies.bundle import BundleError, PolicyBundle, verify_bundle
+from policies.ed25519 import VerifyKey
 from policies.overrides import LoadedOverrides, parse_overrides
 
 FORMAT: Final = 1
@@ -49,7 +48,7 @@ class CacheError(ValueError):
 
 
 def verify_sync(
-    policy: str, tokens: object, revoked: object, server_time: object, keys: Mapping[str, Ed25519PublicKey]
+    policy: str, tokens: object, revoked: object, server_time: object, keys: Mapping[str, VerifyKey]
 ) -> SyncState:
     """Check what the console (or the cache) holds. BundleError/ValueError if unusable."""
     bundle = verify_bundle(policy, keys)
@@ -61,7 +60,7 @@ def verify_sync(
 
 
 class PolicyCache:
-    def __init__(self, path: Path, good_path: Path, secret: str, keys: Mapping[str, Ed25519PublicKey]) -> None:
+    def __init__(self, path: Path, good_path: Path, secret: str, keys: Mapping[str, VerifyKey]) -> None:
         self.path = path
         self.good_path = good_path
         self._key = hashlib.sha256(b"classguard-cache\0" + secret.encode("utf-8")).digest()

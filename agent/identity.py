@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from agent.atomic import create_secret, write_atomic, write_json_atomic
 from agent.errors import AgentError
 from agent.paths import StatePaths
+from policies.ed25519 import VerifyKey
 from policies.keys import key_id, load_public_key
 
 
@@ -25,7 +24,7 @@ class Identity:
     group: str
     console_url: str
     secret: str
-    trusted_keys: Mapping[str, Ed25519PublicKey]
+    trusted_keys: Mapping[str, VerifyKey]
     key_files: tuple[Path, ...]
 
 
@@ -65,7 +64,7 @@ def load_identity(paths: StatePaths) -> Identity:
         device = json.loads(paths.device.read_text(encoding="utf-8"))
         secret = paths.secret.read_text(encoding="utf-8").strip()
         key_ids = device["key_ids"]
-        keys: dict[str, Ed25519PublicKey] = {}
+        keys: dict[str, VerifyKey] = {}
         files = []
         for kid in key_ids:
             file = paths.keys / f"{kid}.pem"

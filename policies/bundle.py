@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
+from policies.ed25519 import VerifyKey
+from policies.jws import JwsError, verify_compact
 from policies.keys import key_id
 from policies.tokens import ISSUER
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 BUNDLE_KIND: Final = "policy-bundle"
 POLICY_NAME: Final = "policy.yaml"
@@ -60,27 +62,27 @@ def sign_bundle(
         "files": dict(files),
     }
     headers = {"kid": key_id(private_key.public_key()), "typ": "classguard-policy"}
+    import jwt  # signing is the console's; the laptop's agent never loads PyJWT
+
     return jwt.encode(payload, private_key, algorithm="EdDSA", headers=headers)
 
 
-def verify_bundle(raw: str, trusted_keys: Mapping[str, Ed25519PublicKey]) -> PolicyBundle:
+def verify_bundle(raw: str, trusted_keys: Mapping[str, VerifyKey | Ed25519PublicKey]) -> PolicyBundle:
     try:
-        header = jwt.get_unverified_header(raw)
-    except jwt.PyJWTError as exc:
-        raise BundleError("the policy bundle is not a JWS") from exc
-    if header.get("alg") != "EdDSA":
-        raise BundleError(f"the policy bundle's alg {header.get('alg')!r} is not accepted, only EdDSA")
-    kid = header.get("kid")
-    key = trusted_keys.get(kid) if isinstance(kid, str) else None
-    if key is None or not isinstance(kid, str):
-        raise BundleError(f"the policy bundle is signed by key {kid!r}, which is not trusted")
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            raw, key, algorithms=["EdDSA"], options={"verify_exp": False, "verify_nbf": False, "verify_iat": False}
-        )
-    except jwt.PyJWTError as exc:
-        raise BundleError(f"the policy bundle's signature does not verify: {exc}") from exc
+        _, claims, kid = verify_compact(raw, trusted_keys)
+    except JwsError as exc:
+        raise BundleError(_refusal(exc)) from exc
     return _bundle_from_claims(claims, kid, raw)
+
+
+def _refusal(error: JwsError) -> str:
+    if error.reason == "unknown key":
+        return f"the policy bundle is signed by key {error.kid!r}, which is not trusted"
+    if error.reason == "signature":
+        return "the policy bundle's signature does not verify"
+    if error.reason == "algorithm":
+        return f"the policy bundle's {error.detail}"
+    return f"the policy bundle is not a JWS ({error.detail})"
 
 
 def _bundle_from_claims(claims: Mapping[str, Any], kid: str, raw: str) -> PolicyBundle:

@@ -13,10 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from policies.clock import system_now
 from policies.decide import Request, decide
+from policies.ed25519 import VerifyKey
 from policies.errors import PolicyError, UserError
 from policies.keys import key_id, load_private_key, load_public_key, write_key_pair
 from policies.loader import load_policy
@@ -213,7 +212,7 @@ def _token_verify(args: argparse.Namespace) -> int:
 
 
 # -- helpers -------------------------------------------------------------------
-def _trusted_keys(paths: Sequence[str]) -> dict[str, Ed25519PublicKey]:
+def _trusted_keys(paths: Sequence[str]) -> dict[str, VerifyKey]:
     keys = {}
     for path in paths:
         try:

@@ -11,10 +11,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+from policies.ed25519 import VerifyKey
 from policies.tokens import ALL_SERVICES, Token, TokenError, verify_token
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class LoadedOverrides:
     rejected: tuple[str, ...]  # one line per token that was dropped, for the log
 
 
-def parse_overrides(document: object, trusted_keys: Mapping[str, Ed25519PublicKey]) -> LoadedOverrides:
+def parse_overrides(document: object, trusted_keys: Mapping[str, VerifyKey | Ed25519PublicKey]) -> LoadedOverrides:
     """Verify every token in a decoded overrides document. ValueError if its shape is wrong."""
     if not isinstance(document, dict) or set(document) - {"tokens", "revoked"}:
         raise ValueError('expected {"tokens": [...], "revoked": [...]}')
@@ -81,7 +84,7 @@ def parse_overrides(document: object, trusted_keys: Mapping[str, Ed25519PublicKe
     return LoadedOverrides(Overrides(tuple(tokens), frozenset(revoked)), tuple(rejected))
 
 
-def load_overrides(path: Path, trusted_keys: Mapping[str, Ed25519PublicKey]) -> LoadedOverrides:
+def load_overrides(path: Path, trusted_keys: Mapping[str, VerifyKey | Ed25519PublicKey]) -> LoadedOverrides:
     """Read and verify an overrides file. ValueError (with the file name) if unreadable."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))

@@ -2,8 +2,8 @@
 
 `issue_token` is the console's half; `verify_token` and `Token.rejection` are the
 laptop's. The algorithm is pinned to EdDSA: `none`, HS256 keyed with the public key
-and every other algorithm are refused before any key is touched. Time is always
-passed in; PyJWT's own clock checks are switched off so that `now` is the only clock.
+and every other algorithm are refused before any key is touched (policies/jws.py).
+Time is always passed in, so `now` is the only clock.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
+from policies.ed25519 import VerifyKey
+from policies.jws import JwsError, verify_compact
 from policies.keys import key_id
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ISSUER: Final = "classguard"
 KINDS: Final = ("exception", "media", "lesson")
@@ -133,33 +135,18 @@ def issue_token(
     }
     _check_claims(payload)
     headers = {"kid": key_id(private_key.public_key())}
+    import jwt  # signing is the console's; the laptop's agent never loads PyJWT
+
     return jwt.encode(payload, private_key, algorithm="EdDSA", headers=headers)
 
 
-def verify_token(raw: str, trusted_keys: Mapping[str, Ed25519PublicKey]) -> Token:
+def verify_token(raw: str, trusted_keys: Mapping[str, VerifyKey | Ed25519PublicKey]) -> Token:
     """Check the signature against the trusted key its `kid` names and the claims'
     shape. Time, scope and revocation are checked per request by `Token.rejection`."""
     try:
-        header = jwt.get_unverified_header(raw)
-    except jwt.PyJWTError as exc:
-        raise TokenError("malformed", "not a JWT") from exc
-    if header.get("alg") != "EdDSA":
-        raise TokenError("algorithm", f"alg {header.get('alg')!r} is not accepted, only EdDSA")
-    kid = header.get("kid")
-    key = trusted_keys.get(kid) if isinstance(kid, str) else None
-    if key is None or not isinstance(kid, str):
-        raise TokenError("unknown key", f"kid {kid!r} is not a trusted key")
-    try:
-        claims = jwt.decode(
-            raw,
-            key,
-            algorithms=["EdDSA"],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False},
-        )
-    except jwt.InvalidSignatureError as exc:
-        raise TokenError("signature", "signature does not verify") from exc
-    except jwt.PyJWTError as exc:
-        raise TokenError("malformed", str(exc)) from exc
+        _, claims, kid = verify_compact(raw, trusted_keys)
+    except JwsError as exc:
+        raise TokenError(exc.reason, exc.detail) from exc
     _check_claims(claims)
     return Token(
         jti=claims["jti"],

@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+from policies.ed25519 import VerifyKey
 from policies.errors import PolicyError
 from policies.keys import key_id, load_public_key
 from policies.loader import load_policy
@@ -49,7 +48,7 @@ class Snapshot:
     policy: Policy
     overrides: Overrides = NO_OVERRIDES
     offset_s: float = 0.0
-    trusted_keys: Mapping[str, Ed25519PublicKey] = field(default_factory=dict)
+    trusted_keys: Mapping[str, VerifyKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,7 +108,7 @@ class Sources:
             "clock": signature(self.clock_path),
         }
 
-    def _read_overrides(self, keys: Mapping[str, Ed25519PublicKey], fallback: Overrides = NO_OVERRIDES) -> Overrides:
+    def _read_overrides(self, keys: Mapping[str, VerifyKey], fallback: Overrides = NO_OVERRIDES) -> Overrides:
         path = self.overrides_path
         if path is None or not path.exists():
             return NO_OVERRIDES
@@ -152,8 +151,8 @@ def check_not_writable_by_others(path: Path) -> None:
         raise ValueError(f"{path.parent} is writable by other users; classguard will not trust files in it")
 
 
-def read_keys(paths: tuple[Path, ...]) -> dict[str, Ed25519PublicKey]:
-    keys: dict[str, Ed25519PublicKey] = {}
+def read_keys(paths: tuple[Path, ...]) -> dict[str, VerifyKey]:
+    keys: dict[str, VerifyKey] = {}
     for path in paths:
         try:
             check_not_writable_by_others(path)

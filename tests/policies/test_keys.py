@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policies.ed25519 import VerifyKey, as_verify_key
 from policies.keys import key_id, load_private_key, load_public_key, public_pem, write_key_pair
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "tokens.json").read_text(encoding="utf-8"))
@@ -40,8 +41,8 @@ def rfc7638_thumbprint(jwk: dict[str, str]) -> str:
     return _unpadded_b64url(hashlib.sha256(("{" + members + "}").encode("utf-8")).digest())
 
 
-def jwk_of(public_key: Ed25519PublicKey) -> dict[str, str]:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+def jwk_of(public_key: Ed25519PublicKey | VerifyKey) -> dict[str, str]:
+    raw = as_verify_key(public_key).raw
     # Extra members (use, alg, kid) must not change the thumbprint.
     return {"x": _unpadded_b64url(raw), "use": "sig", "kty": "OKP", "alg": "EdDSA", "crv": "Ed25519"}
 

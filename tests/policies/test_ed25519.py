@@ -107,4 +107,3 @@ def test_bad_pem_is_a_value_error(pem: str) -> None:
 def test_a_key_is_32_bytes() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         VerifyKey(b"\x00" * 31)
-

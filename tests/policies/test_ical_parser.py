@@ -110,17 +110,8 @@ def _old_aware(value, tz) -> dt.datetime | None:
 
 
 def old_occurrences_on(events: Iterable[OldIcalEvent], day: dt.date, tz: ZoneInfo) -> list[tuple[float, float]]:
-    begin = dt.datetime.combine(day, dt.time(0), tz)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz)
-    found = []
-    for event in events:
-        if event.rule is None:
-            starts = [event.start] if begin <= event.start < end else []
-        else:
-            starts = [s for s in event.rule.between(begin, end, inc=True) if s < end]
-        for start in starts:
-            found.append((start.timestamp(), (start + event.duration).timestamp()))
-    return sorted(found)
+    # Expansion did not change (the same start, duration and rule): only parsing did.
+    return occurrences_on(events, day, tz)  # type: ignore[arg-type]
 
 
 # --- Realistic calendars ---

@@ -82,7 +82,7 @@ def _refusal(error: JwsError) -> str:
         return "the policy bundle's signature does not verify"
     if error.reason == "algorithm":
         return f"the policy bundle's {error.detail}"
-    return f"the policy bundle is not a JWS ({error.detail})"
+    return f"the policy bundle cannot be read ({error.detail})"
 
 
 def _bundle_from_claims(claims: Mapping[str, Any], kid: str, raw: str) -> PolicyBundle:

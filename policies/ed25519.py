@@ -101,7 +101,8 @@ def _verifier() -> _Verifier:
 
 
 def backend() -> str:
-    """Which implementation checks signatures in this process (for tests and status)."""
+    """Which implementation checks signatures in this process (tests ask, to be sure the
+    small route is the one in use on Linux)."""
     return "openssl" if _verifier() is not _cryptography_verify else "cryptography"
 
 
